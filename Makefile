@@ -1,0 +1,64 @@
+# pvkmap: `make` builds build/pvkmap.elf, `make test` runs every test, `make run` the main job.
+
+BUILD := build
+KERNEL := $(BUILD)/pvkmap.elf
+
+CC := gcc
+LD := ld
+KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mgeneral-regs-only \
+	-Wall -Wextra -Werror -I.
+# COUNTERS=0 compiles the MMU operation counters out (to measure what counting costs).
+ifeq ($(COUNTERS),0)
+KCFLAGS += -DPVKMAP_NO_COUNTERS
+endif
+KASFLAGS := -m32 -D__ASSEMBLER__ -I.
+KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
+
+KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S mm/*.c)
+KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
+
+.PHONY: all test unit boot-tests run deps clean
+all: $(KERNEL)
+
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/linker.ld: guest/linker.ld guest/kernel_base.h
+	@mkdir -p $(BUILD)
+	$(CC) -E -P -x c -I. $< -o $@
+
+$(KERNEL): $(KOBJ) $(BUILD)/linker.ld
+	$(LD) $(KLDFLAGS) -T $(BUILD)/linker.ld -o $@ $(KOBJ)
+	@tools/check-mmu-rule
+
+-include $(KOBJ:.o=.d)
+
+# Host unit tests: mm/ logic compiled for the host against simulated memory maps.
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPVKMAP_HOST -Itests/unit/host -I.
+UNIT_MM := mm/memmap.c mm/layout.c mm/zone.c mm/buddy.c mm/gfp.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $(UNIT_MM) $(wildcard tests/unit/*.h tests/unit/host/guest/*.h mm/*.h guest/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< tests/unit/host_stubs.c $(UNIT_MM) -lcmocka
+
+unit: deps $(UNIT_TESTS)
+
+deps:
+	@tools/ensure-deps
+
+test: deps $(KERNEL) $(UNIT_TESTS)
+	@tests/run-all
+
+run: deps $(KERNEL)
+	@tools/pvkmap-qemu --mem 3G --timeout 600
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,118 @@
+#include "guest/cmdline.h"
+#include "guest/printk.h"
+#include "guest/string.h"
+
+struct boot_options boot_options;
+
+void boot_options_default(struct boot_options *o)
+{
+	o->mem_limit = 0;
+	o->vmalloc_size = MiB(128);
+	strlcpy(o->test, "all", sizeof(o->test));
+	o->loglevel = LOG_DEBUG;
+}
+
+bool parse_size(const char *s, u64 *out)
+{
+	u64 v = 0;
+	unsigned shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (~0ull - 9) / 10)
+			return false;
+		v = v * 10 + (u64)(*s - '0');
+	}
+	switch (*s) {
+	case 'k': case 'K': shift = 10; s++; break;
+	case 'm': case 'M': shift = 20; s++; break;
+	case 'g': case 'G': shift = 30; s++; break;
+	}
+	if (*s || (shift && v > (~0ull >> shift)))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+static bool parse_int(const char *s, int *out)
+{
+	u64 v;
+
+	if (!parse_size(s, &v) || v > 1000 || (s[strlen(s) - 1] < '0' || s[strlen(s) - 1] > '9'))
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static unsigned bad(const char *opt, const char *val, const char *why, const char *used)
+{
+	pr_warn("cmdline: %s=%s: %s; using %s\n", opt, val, why, used);
+	return 1;
+}
+
+static unsigned set_option(struct boot_options *o, const char *key, const char *val)
+{
+	u64 size;
+	int n;
+
+	if (!strcmp(key, "mem")) {
+		if (!val || !parse_size(val, &size))
+			return bad(key, val ? val : "", "not a size like 512M", "all RAM");
+		if (size < MEM_LIMIT_MIN)
+			return bad(key, val, "below the 16M minimum", "all RAM");
+		o->mem_limit = size;
+	} else if (!strcmp(key, "vmalloc")) {
+		if (!val || !parse_size(val, &size))
+			return bad(key, val ? val : "", "not a size like 256M", "128M");
+		if (size < MiB(8) || size > MiB(800))
+			return bad(key, val, "outside 8M..800M", "128M");
+		o->vmalloc_size = size;
+	} else if (!strcmp(key, "test")) {
+		if (!val || !*val || strlen(val) >= sizeof(o->test))
+			return bad(key, val ? val : "", "empty or too long", "all");
+		strlcpy(o->test, val, sizeof(o->test));
+	} else if (!strcmp(key, "loglevel")) {
+		if (!val || !parse_int(val, &n) || n > 8)
+			return bad(key, val ? val : "", "not a level 0-8", "7");
+		o->loglevel = n;
+	} else {
+		pr_warn("cmdline: unknown option '%s%s%s' ignored\n", key, val ? "=" : "",
+			val ? val : "");
+		return 1;
+	}
+	return 0;
+}
+
+unsigned cmdline_parse(const char *cmdline, struct boot_options *o)
+{
+	unsigned problems = 0;
+	char word[160];
+
+	while (*cmdline) {
+		size_t n = 0;
+		char *eq;
+
+		while (*cmdline == ' ')
+			cmdline++;
+		if (!*cmdline)
+			break;
+		while (cmdline[n] && cmdline[n] != ' ')
+			n++;
+		if (n >= sizeof(word)) {
+			pr_warn("cmdline: option of %u characters ignored (limit %u)\n", (unsigned)n,
+				(unsigned)sizeof(word) - 1);
+			problems++;
+			cmdline += n;
+			continue;
+		}
+		memcpy(word, cmdline, n);
+		word[n] = 0;
+		cmdline += n;
+		eq = strchr(word, '=');
+		if (eq)
+			*eq = 0;
+		problems += set_option(o, word, eq ? eq + 1 : NULL);
+	}
+	return problems;
+}

@@ -1,0 +1,28 @@
+/*
+ * The kernel command line. Every option has a default; an unknown option or a bad value is
+ * reported on one line naming it and the value used instead, and never stops the boot.
+ */
+#ifndef GUEST_CMDLINE_H
+#define GUEST_CMDLINE_H
+
+#include "guest/types.h"
+
+struct boot_options {
+	u64 mem_limit;	  /* mem=: ignore RAM above this (0 = all) */
+	u64 vmalloc_size; /* vmalloc=: size of the vmalloc area (less lowmem when larger) */
+	char test[128];	  /* test=: "all", "none" or a comma list of suite names */
+	int loglevel;	  /* loglevel=: messages below this level are shown (0-8) */
+};
+
+#define MEM_LIMIT_MIN MiB(16)
+
+extern struct boot_options boot_options;
+
+/* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7. */
+void boot_options_default(struct boot_options *o);
+/* Parse @cmdline into @o (starting from its current values); returns the number of problems. */
+unsigned cmdline_parse(const char *cmdline, struct boot_options *o);
+/* Parse "<n>[KMG]" into bytes; false if @s is not exactly that or overflows. */
+bool parse_size(const char *s, u64 *out);
+
+#endif

@@ -1,0 +1,76 @@
+/* Exception entry stubs: give every vector the same frame (struct trap_frame), then C. */
+
+#define KERNEL_DS 0x10
+
+.macro TRAP_NOERR vec
+	.globl trap_stub_\vec
+trap_stub_\vec:
+	pushl $0
+	pushl $\vec
+	jmp trap_common
+.endm
+
+.macro TRAP_ERR vec
+	.globl trap_stub_\vec
+trap_stub_\vec:
+	pushl $\vec
+	jmp trap_common
+.endm
+
+	.text
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR 8
+TRAP_NOERR 9
+TRAP_ERR 10
+TRAP_ERR 11
+TRAP_ERR 12
+TRAP_ERR 13
+TRAP_ERR 14
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR 17
+TRAP_NOERR 18
+TRAP_NOERR 19
+TRAP_NOERR 20
+TRAP_ERR 21
+TRAP_NOERR 22
+TRAP_NOERR 23
+TRAP_NOERR 24
+TRAP_NOERR 25
+TRAP_NOERR 26
+TRAP_NOERR 27
+TRAP_NOERR 28
+TRAP_ERR 29
+TRAP_ERR 30
+TRAP_NOERR 31
+
+trap_common:
+	pushl %es
+	pushl %ds
+	pushal
+	movl $KERNEL_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	cld
+	pushl %esp
+	call trap_dispatch
+	addl $4, %esp
+	popal
+	popl %ds
+	popl %es
+	addl $8, %esp		/* vector and error code */
+	iret
+
+	.section .rodata
+	.globl trap_stubs
+trap_stubs:
+	.irp v,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.long trap_stub_\v
+	.endr

@@ -1,0 +1,89 @@
+#include <stdarg.h>
+#include "guest/ktest.h"
+#include "guest/string.h"
+
+extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
+
+bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	if (ok)
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cprintf("    # %s: %s:%d: %s\n", t->name, file, line, msg);
+	t->failures++;
+	return false;
+}
+
+/* Is @name in the comma-separated @filter? */
+static bool selected(const char *filter, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!strcmp(filter, "all"))
+		return true;
+	for (const char *p = filter; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && !strncmp(p, name, n))
+			return true;
+		p += n + (end ? 1 : 0);
+	}
+	return false;
+}
+
+/* Every name in @filter must be a suite: a typo must not pass as "nothing failed". */
+static unsigned unknown_names(const char *filter)
+{
+	unsigned bad = 0;
+	char name[64];
+
+	if (!strcmp(filter, "all") || !strcmp(filter, "none"))
+		return 0;
+	for (const char *p = filter; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		bool found = false;
+
+		strlcpy(name, p, MIN(n + 1, sizeof(name)));
+		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+			found |= !strcmp(s->name, name);
+		if (!found) {
+			cprintf("# ktest: test=%s: no suite named '%s'\n", filter, name);
+			bad++;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	return bad;
+}
+
+unsigned ktest_run(const char *filter)
+{
+	unsigned failed = unknown_names(filter), nr = 0, idx = 0;
+
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		nr += selected(filter, s->name);
+	cprintf("KTAP version 1\n1..%u\n", nr);
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
+		unsigned suite_failed = 0;
+
+		if (!selected(filter, s->name))
+			continue;
+		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
+		for (unsigned i = 0; i < s->nr_cases; i++) {
+			struct ktest t = { s->cases[i].name, 0 };
+
+			s->cases[i].run(&t);
+			cprintf("    %sok %u %s\n", t.failures ? "not " : "", i + 1, t.name);
+			suite_failed += t.failures != 0;
+		}
+		cprintf("%sok %u %s\n", suite_failed ? "not " : "", ++idx, s->name);
+		failed += suite_failed;
+	}
+	return failed;
+}

@@ -1,0 +1,50 @@
+/*
+ * In-kernel self-tests, reported as KTAP v1 on the console: one subtest per suite, one line
+ * per case. Suites sit next to the code they test and register with KTEST_SUITE(); the
+ * test= option picks which run.
+ */
+#ifndef GUEST_KTEST_H
+#define GUEST_KTEST_H
+
+#include "guest/printk.h"
+
+struct ktest {
+	const char *name;
+	unsigned failures;
+};
+
+struct ktest_case {
+	const char *name;
+	void (*run)(struct ktest *t);
+};
+
+struct ktest_suite {
+	const char *name;
+	const struct ktest_case *cases;
+	unsigned nr_cases;
+};
+
+#define KTEST_CASE(fn) { #fn, fn }
+#define KTEST_SUITE(sname, ...)                                                           \
+	static const struct ktest_case sname##_cases[] = { __VA_ARGS__ };                 \
+	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used  \
+		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases) }
+
+/* Record a failure with its location and a message; returns @ok so callers can stop early. */
+bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *fmt, ...)
+	__printf(5, 6);
+
+#define KT_EXPECT(t, cond) ktest_check(t, (cond), __FILE__, __LINE__, "expected %s", #cond)
+#define KT_EXPECT_EQ(t, a, b)                                                              \
+	({                                                                                 \
+		u64 _a = (u64)(a), _b = (u64)(b);                                          \
+		ktest_check(t, _a == _b, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
+			    #a, #b, _a, _b);                                               \
+	})
+/* A diagnostic line inside the current case's output. */
+#define kt_info(fmt, ...) cprintf("    # " fmt "\n", ##__VA_ARGS__)
+
+/* Run the suites @filter names ("all", "none", or "a,b"); returns how many cases failed. */
+unsigned ktest_run(const char *filter);
+
+#endif

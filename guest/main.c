@@ -1,0 +1,29 @@
+/* The boot path every entry shares once it has a console: options, memory, tests, verdict. */
+#include "guest/boot_info.h"
+#include "guest/cmdline.h"
+#include "guest/ktest.h"
+#include "guest/panic.h"
+#include "guest/platform.h"
+#include "guest/printk.h"
+#include "mm/init.h"
+#include "pv/counters.h"
+
+void start_kernel(struct boot_info *bi)
+{
+	unsigned failed;
+
+	cprintf("pvkmap: 32-bit PAE kernel, MMU backend %s, platform %s\n", pv_mmu->name,
+		platform_name(platform));
+	cprintf("pvkmap: command line '%s'\n", bi->cmdline);
+	boot_options_default(&boot_options);
+	cmdline_parse(bi->cmdline, &boot_options);
+	console_loglevel = boot_options.loglevel;
+
+	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, 0);
+	mm_report();
+
+	failed = ktest_run(boot_options.test);
+	pv_counters_print_table();
+	pv_counters_print_json();
+	kernel_poweroff(failed == 0);
+}

@@ -1,0 +1,26 @@
+/* The native entry's C half: console, traps and boot information, then the common path. */
+#include "guest/boot_info.h"
+#include "guest/multiboot.h"
+#include "guest/panic.h"
+#include "guest/platform.h"
+#include "guest/printk.h"
+#include "guest/serial.h"
+#include "guest/traps.h"
+#include "pv/native/native.h"
+
+static struct boot_info native_boot_info;
+
+void native_start(u32 magic, u32 mbi_phys);
+
+void native_start(u32 magic, u32 mbi_phys)
+{
+	native_pv_init();
+	serial_init();
+	traps_init_native();
+	platform_detect();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("native entry: loader magic 0x%x is not multiboot's 0x%x", magic,
+		      MULTIBOOT_BOOTLOADER_MAGIC);
+	multiboot_parse(mbi_phys, &native_boot_info);
+	start_kernel(&native_boot_info);
+}

@@ -1,0 +1,27 @@
+/* Probing accessors with exception-table fixups; see guest/extable.h. Return -EFAULT = -14. */
+
+	.text
+	.globl probe_read_u32
+probe_read_u32:
+	movl 4(%esp), %edx
+1:	movl (%edx), %eax
+	movl 8(%esp), %ecx
+	movl %eax, (%ecx)
+	xorl %eax, %eax
+	ret
+2:	movl $-14, %eax
+	ret
+
+	.globl probe_write_u32
+probe_write_u32:
+	movl 4(%esp), %edx
+	movl 8(%esp), %eax
+3:	movl %eax, (%edx)
+	xorl %eax, %eax
+	ret
+4:	movl $-14, %eax
+	ret
+
+	.section __ex_table, "a"
+	.long 1b, 2b
+	.long 3b, 4b

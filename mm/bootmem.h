@@ -1,0 +1,18 @@
+/*
+ * Boot-time page allocation, before the buddy allocator exists: highest fit over the memory
+ * map's free ranges below a limit, each allocation recorded as reserved so the buddy
+ * allocator never sees it. Pages come back zeroed.
+ */
+#ifndef MM_BOOTMEM_H
+#define MM_BOOTMEM_H
+
+#include "mm/memmap.h"
+
+/* Allocate from @m, below frame @limit_pfn (memory the kernel can already address). */
+void bootmem_init(struct memmap *m, pfn_t limit_pfn);
+/* @n zeroed contiguous pages; panics when none are left (boot cannot continue). */
+pfn_t bootmem_alloc_pages(u32 n);
+/* Pages handed out so far. */
+u64 bootmem_pages_allocated(void);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Fixed virtual addresses at the top of the kernel's space, counted down from FIXADDR_TOP
+ * (which the hypervisor hole moves under Xen). Each kmap_atomic slot is one index; with guard
+ * slots on, every other index stays unmapped so an overrun faults.
+ */
+#ifndef MM_FIXMAP_H
+#define MM_FIXMAP_H
+
+#include "guest/percpu.h"
+
+/* Nesting depth of kmap_atomic/kmap_local per CPU (Linux's KM_MAX_IDX). */
+#define KM_MAX_IDX 16
+/* Slots per CPU: each usable slot is followed by an unmapped guard slot. */
+#define KM_SLOTS_PER_CPU (2 * KM_MAX_IDX)
+
+enum fixed_addresses {
+	FIX_HOLE, /* FIXADDR_TOP itself stays unmapped */
+	FIX_KMAP_BEGIN,
+	FIX_KMAP_END = FIX_KMAP_BEGIN + KM_SLOTS_PER_CPU * NR_CPUS - 1,
+	FIX_SCRATCH, /* for tests that need a mapping they own */
+	NR_FIXMAPS
+};
+
+#define FIXADDR_SIZE ((u32)NR_FIXMAPS << PAGE_SHIFT)
+
+#endif

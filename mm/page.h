@@ -1,0 +1,41 @@
+/*
+ * struct page: one per page frame up to the highest RAM frame (holes included, marked
+ * reserved), kept small because for 64 GiB there are 16 Mi of them, all in lowmem.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include "guest/kernel_base.h"
+#include "guest/list.h"
+
+/* page->flags: the low bits are PG_* flags, the top two bits the zone index. */
+#define PG_reserved (1u << 0) /* never handed to the allocator: a hole or kept memory */
+#define PG_buddy (1u << 1)    /* head of a free block; page->order is its order */
+#define PG_test (1u << 2)     /* scratch mark for self-tests (e.g. "seen once") */
+#define PG_ZONE_SHIFT 30
+
+struct page {
+	u32 flags;
+	u32 order; /* buddy order while PG_buddy */
+	struct list_head lru; /* free-list link while free; the owner's while allocated */
+};
+
+extern struct page *mem_map; /* indexed by pfn */
+extern pfn_t mem_map_pfns;   /* entries in mem_map */
+
+static inline struct page *pfn_to_page(pfn_t pfn)
+{
+	return mem_map + pfn;
+}
+
+static inline pfn_t page_to_pfn(const struct page *page)
+{
+	return (pfn_t)(page - mem_map);
+}
+
+static inline unsigned page_zonenum(const struct page *page)
+{
+	return page->flags >> PG_ZONE_SHIFT;
+}
+
+#endif

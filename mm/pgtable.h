@@ -1,0 +1,45 @@
+/*
+ * Building and reading the kernel's page tables. Entries are made only by these
+ * constructors (the backend converts frames and masks bits its platform refuses) and written
+ * only through pv/ops.h.
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include "pv/ops.h"
+#include "mm/gfp.h"
+
+static inline pte_t pfn_pte(pfn_t pfn, u64 prot)
+{
+	return (pte_t){ (pv_mmu->pfn_to_frame(pfn) << PAGE_SHIFT) | (prot & pv_mmu->prot_mask) };
+}
+
+static inline pmd_t pmd_make_table(pfn_t pt_pfn)
+{
+	return (pmd_t){ (pv_mmu->pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE };
+}
+
+static inline pud_t pud_make_table(pfn_t pmd_pfn)
+{
+	return (pud_t){ (pv_mmu->pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT };
+}
+
+static inline pfn_t pte_pfn(pte_t pte)
+{
+	return (pfn_t)pv_mmu->frame_to_pfn((pte.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
+}
+
+static inline pfn_t pmd_pfn(pmd_t pmd)
+{
+	return (pfn_t)pv_mmu->frame_to_pfn((pmd.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
+}
+
+/* The kernel's PDPT and the page directory of its top gigabyte (PDPT slot 3). */
+extern pud_t *kernel_pud;
+extern pmd_t *kernel_pmd;
+extern pfn_t kernel_pud_pfn;
+
+/* The L1 entry for kernel address @vaddr, or NULL when no page table covers it. */
+pte_t *lookup_pte(u32 vaddr);
+
+#endif

@@ -1,0 +1,46 @@
+#include "pv/counters.h"
+#include "guest/percpu.h"
+#include "guest/printk.h"
+
+static bool cpu_used(unsigned cpu)
+{
+	for (unsigned op = 0; op < PV_OP_NR; op++)
+		if (pv_counters[cpu].count[op])
+			return true;
+	return cpu == 0;
+}
+
+void pv_counters_print_json(void)
+{
+	cprintf("{\"pvkmap_counters\":{\"version\":1,\"backend\":\"%s\",\"cpus\":[",
+		pv_mmu ? pv_mmu->name : "none");
+	for (unsigned cpu = 0, first = 1; cpu < NR_CPUS; cpu++) {
+		if (!cpu_used(cpu))
+			continue;
+		cprintf("%s{\"cpu\":%u,\"ops\":{", first ? "" : ",", cpu);
+		for (unsigned op = 0; op < PV_OP_NR; op++)
+			cprintf("%s\"%s\":{\"count\":%llu,\"cycles\":%llu}", op ? "," : "",
+				pv_op_names[op], pv_counters[cpu].count[op],
+				pv_counters[cpu].cycles[op]);
+		cprintf("}}");
+		first = 0;
+	}
+	cprintf("]}}\n");
+}
+
+void pv_counters_print_table(void)
+{
+	cprintf("MMU operations (backend %s):\n", pv_mmu ? pv_mmu->name : "none");
+	cprintf("  %-4s %-16s %12s %16s %10s\n", "cpu", "operation", "count", "cycles", "cyc/op");
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!cpu_used(cpu))
+			continue;
+		for (unsigned op = 0; op < PV_OP_NR; op++) {
+			const struct pv_counters *c = &pv_counters[cpu];
+
+			cprintf("  %-4u %-16s %12llu %16llu %10llu\n", cpu, pv_op_names[op],
+				c->count[op], c->cycles[op],
+				c->count[op] ? c->cycles[op] / c->count[op] : 0);
+		}
+	}
+}

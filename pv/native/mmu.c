@@ -1,0 +1,199 @@
+/*
+ * The native backend: page-table entries are plain stores, flushes are invlpg / CR3 / CR4.PGE.
+ * This is what the same kernel does under KVM, TCG or bare metal.
+ */
+#include "pv/native/native.h"
+#include "pv/ops.h"
+#include "guest/kernel_base.h"
+#include "guest/cpu.h"
+
+#define X86_CR4_PGE (1u << 7)
+#define CPUID_1_EDX_PGE (1u << 13)
+#define CPUID_80000001_EDX_NX (1u << 20)
+
+static bool have_pge;
+
+static u32 read_cr3(void)
+{
+	u32 v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr3(u32 v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static u32 read_cr4(void)
+{
+	u32 v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr4(u32 v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/*
+ * A 32-bit CPU writes a PAE entry as two stores. Making an entry present: high word first, so
+ * the walker never sees the present bit with a stale frame. Clearing: low word (present bit)
+ * first. The compiler barrier keeps that order.
+ */
+static void store_entry(u64 *p, u64 v)
+{
+	volatile u32 *w = (volatile u32 *)p;
+
+	if (v & _PAGE_PRESENT) {
+		w[1] = (u32)(v >> 32);
+		barrier();
+		w[0] = (u32)v;
+	} else {
+		w[0] = (u32)v;
+		barrier();
+		w[1] = (u32)(v >> 32);
+	}
+}
+
+static u64 identity(u64 frame)
+{
+	return frame;
+}
+
+static void native_set_pte(pte_t *ptep, pte_t pte)
+{
+	store_entry(&ptep->val, pte.val);
+}
+
+static void native_flush_tlb_one(u32 vaddr)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(vaddr) : "memory");
+}
+
+static void native_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
+{
+	store_entry(&ptep->val, pte.val);
+	if (flush)
+		native_flush_tlb_one(vaddr);
+}
+
+static void native_pte_clear(pte_t *ptep)
+{
+	store_entry(&ptep->val, 0);
+}
+
+static void native_set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	store_entry(&pmdp->val, pmd.val);
+}
+
+static void native_set_pud(pud_t *pudp, pud_t pud)
+{
+	store_entry(&pudp->val, pud.val);
+	/* The CPU caches the four PDPT entries at CR3 load: reload if this is the live PDPT. */
+	if (((u32)(uintptr_t)pudp & PAGE_MASK) - PAGE_OFFSET == (read_cr3() & PAGE_MASK))
+		write_cr3(read_cr3());
+}
+
+static void native_flush_tlb_local(void)
+{
+	write_cr3(read_cr3());
+}
+
+static void native_flush_tlb_all(void)
+{
+	u32 cr4 = read_cr4();
+
+	/* Toggling PGE drops global entries too; without PGE there are none. */
+	if (cr4 & X86_CR4_PGE) {
+		write_cr4(cr4 & ~X86_CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
+static void native_load_cr3(pfn_t pud_pfn)
+{
+	write_cr3(pud_pfn << PAGE_SHIFT);
+}
+
+static void native_nop_pfn(pfn_t pud_pfn)
+{
+	(void)pud_pfn;
+}
+
+static void native_nop(void)
+{
+}
+
+static struct pv_mmu_ops native_mmu_ops = {
+	.name = "native",
+	.pfn_to_frame = identity,
+	.frame_to_pfn = identity,
+	.prot_mask = ~0ull,
+	.set_pte = native_set_pte,
+	.set_pte_va = native_set_pte_va,
+	.pte_clear = native_pte_clear,
+	.set_pmd = native_set_pmd,
+	.set_pud = native_set_pud,
+	.flush_tlb_one = native_flush_tlb_one,
+	.flush_tlb_local = native_flush_tlb_local,
+	.flush_tlb_all = native_flush_tlb_all,
+	.load_cr3 = native_load_cr3,
+	.pin_table = native_nop_pfn,
+	.unpin_table = native_nop_pfn,
+	.lazy_enter = native_nop,
+	.lazy_leave = native_nop,
+};
+
+static u32 native_read_cr2(void)
+{
+	u32 v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* QEMU's isa-debug-exit device (-device isa-debug-exit,iobase=0xf4,iosize=4). */
+#define DEBUG_EXIT_PORT 0xf4
+
+static __noreturn void native_shutdown(bool success)
+{
+	/* QEMU exits with (value << 1) | 1: 33 for success, 35 for failure. */
+	outl(DEBUG_EXIT_PORT, success ? NATIVE_EXIT_SUCCESS : NATIVE_EXIT_FAILURE);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static const struct pv_cpu_ops native_cpu_ops = {
+	.name = "native",
+	.read_cr2 = native_read_cr2,
+	.shutdown = native_shutdown,
+};
+
+void native_pv_init(void)
+{
+	u32 a, b, c, d;
+	bool have_nx = false;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	have_pge = d & CPUID_1_EDX_PGE;
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a >= 0x80000001) {
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		have_nx = d & CPUID_80000001_EDX_NX; /* boot_paging.S set EFER.NXE to match */
+	}
+	if (have_pge)
+		write_cr4(read_cr4() | X86_CR4_PGE);
+	else
+		native_mmu_ops.prot_mask &= ~_PAGE_GLOBAL;
+	if (!have_nx)
+		native_mmu_ops.prot_mask &= ~_PAGE_NX;
+	pv_mmu = &native_mmu_ops;
+	pv_cpu = &native_cpu_ops;
+}

@@ -1,0 +1,13 @@
+#ifndef PV_NATIVE_H
+#define PV_NATIVE_H
+
+/* Values written to QEMU's isa-debug-exit port; QEMU exits with (value << 1) | 1. */
+#define NATIVE_EXIT_SUCCESS 0x10
+#define NATIVE_EXIT_FAILURE 0x11
+
+#ifndef __ASSEMBLER__
+/* Select the native backend and enable global pages when the CPU has them. */
+void native_pv_init(void);
+#endif
+
+#endif
