@@ -1,0 +1,106 @@
+/* Self-tests of the kernel page tables paging_init() built. */
+#include "guest/extable.h"
+#include "guest/ktest.h"
+#include "mm/directmap.h"
+#include "mm/fixmap.h"
+#include "mm/init.h"
+#include "mm/pgtable.h"
+
+extern char _text[], _etext[], _rodata[], _erodata[];
+
+/* Page tables needed to cover [first, last]: one per 2 MiB region touched. */
+static u32 tables_for(u32 first, u32 last)
+{
+	return ((last & PMD_MASK) - (first & PMD_MASK)) / PMD_SIZE + 1;
+}
+
+/* One set_pte per lowmem frame, one set_pmd per page table, one PDPT entry, one switch. */
+static void directmap_built_with_exact_counts(struct ktest *t)
+{
+	const struct mm_layout *l = &mm_layout;
+	u32 tables = tables_for(PAGE_OFFSET, l->high_memory - 1) +
+		     tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
+		     tables_for(l->fixaddr_start, l->fixaddr_top);
+
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE], l->max_low_pfn);
+	KT_EXPECT_EQ(t, directmap_stats.page_tables, tables);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PMD], tables);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PUD], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LOAD_CR3], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_FLUSH_ALL], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LAZY_ENTER], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LAZY_LEAVE], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE_VA] + directmap_stats.ops[PV_PTE_CLEAR] +
+				directmap_stats.ops[PV_FLUSH_ONE] + directmap_stats.ops[PV_FLUSH_LOCAL],
+		     0);
+	kt_info("direct map: %u PTEs, %u page tables", l->max_low_pfn, tables);
+}
+
+/* Every lowmem frame is readable at its direct-map address and maps back to its frame. */
+static void directmap_maps_every_lowmem_page(struct ktest *t)
+{
+	u64 unreadable = 0, wrong_frame = 0;
+
+	for (pfn_t pfn = 0; pfn < mm_layout.max_low_pfn; pfn++) {
+		u32 *va = page_address(pfn_to_page(pfn));
+		pte_t *ptep = lookup_pte((u32)(uintptr_t)va);
+		u32 v;
+
+		unreadable += probe_read_u32(va, &v) != 0;
+		wrong_frame += !ptep || !pte_present(*ptep) || pte_pfn(*ptep) != pfn;
+	}
+	KT_EXPECT_EQ(t, unreadable, 0);
+	KT_EXPECT_EQ(t, wrong_frame, 0);
+}
+
+/* Writable everywhere but the kernel's text and rodata, which must refuse a write. */
+static void directmap_protects_kernel_text(struct ktest *t)
+{
+	u64 unwritable = 0, writable_ro = 0;
+
+	for (pfn_t pfn = 0; pfn < mm_layout.max_low_pfn; pfn++) {
+		u32 *va = page_address(pfn_to_page(pfn));
+		bool ro = ((char *)va >= _text && (char *)va < _etext) ||
+			  ((char *)va >= _rodata && (char *)va < _erodata);
+		u32 v;
+
+		if (probe_read_u32(va, &v))
+			continue; /* counted by directmap_maps_every_lowmem_page */
+		/* Write back what is there: harmless even on live data, and it faults if RO. */
+		if (ro)
+			writable_ro += probe_write_u32(va, v) == 0;
+		else
+			unwritable += probe_write_u32(va, v) != 0;
+	}
+	KT_EXPECT_EQ(t, unwritable, 0);
+	KT_EXPECT_EQ(t, writable_ro, 0);
+}
+
+/* The boot identity map is gone, and nothing is mapped past the direct map. */
+static void directmap_has_no_identity_or_stray_mappings(struct ktest *t)
+{
+	u32 v;
+
+	KT_EXPECT_EQ(t, probe_read_u32((void *)KERNEL_PHYS_LOAD, &v), -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)mm_layout.high_memory, &v), -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)mm_layout.vmalloc_start, &v), -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)mm_layout.pkmap_base, &v), -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)fix_to_virt(FIX_SCRATCH), &v), -EFAULT);
+}
+
+/* page_address(): the direct map for lowmem, NULL for highmem (no permanent address). */
+static void page_address_is_null_for_highmem(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, (uintptr_t)page_address(pfn_to_page(0)), PAGE_OFFSET);
+	KT_EXPECT_EQ(t, (uintptr_t)page_address(pfn_to_page(mm_layout.max_low_pfn - 1)),
+		     mm_layout.high_memory - PAGE_SIZE);
+	if (mm_layout.max_pfn > mm_layout.max_low_pfn) {
+		KT_EXPECT(t, page_address(pfn_to_page(mm_layout.max_low_pfn)) == NULL);
+		KT_EXPECT(t, page_address(pfn_to_page(mm_layout.max_pfn - 1)) == NULL);
+	}
+}
+
+KTEST_SUITE(directmap, KTEST_CASE(directmap_built_with_exact_counts),
+	    KTEST_CASE(directmap_maps_every_lowmem_page), KTEST_CASE(directmap_protects_kernel_text),
+	    KTEST_CASE(directmap_has_no_identity_or_stray_mappings),
+	    KTEST_CASE(page_address_is_null_for_highmem));
