@@ -7,8 +7,18 @@
 
 #include "mm/memmap.h"
 
-#define BOOT_CMDLINE_MAX 512
+#define BOOT_CMDLINE_MAX 1024 /* Xen's start_info carries up to 1024 bytes */
 #define BOOT_MODULES_MAX 8
+
+/* What an entry path adds to the common boot, at fixed points of start_kernel(). */
+struct boot_hooks {
+	/* The command line is parsed: configure the backend (e.g. Xen's pvmmu= strategy). */
+	void (*options_parsed)(void);
+	/* mm_init() is done: the kernel's own page tables are live and the allocator works. */
+	void (*mm_ready)(void);
+	/* The end of the boot report: platform-specific lines. */
+	void (*report)(void);
+};
 
 struct boot_info {
 	char cmdline[BOOT_CMDLINE_MAX];
@@ -17,6 +27,9 @@ struct boot_info {
 	/* Physical ranges the loader placed that must survive (modules, its own tables). */
 	struct mem_range keep[BOOT_MODULES_MAX + 1];
 	unsigned nr_keep;
+	/* Start of the hypervisor's hole at the top of the address space; 0 natively. */
+	u32 hypervisor_start;
+	const struct boot_hooks *hooks; /* may be NULL, as may each hook */
 };
 
 /* The common boot path, after an entry path has a console, traps and a boot_info. */

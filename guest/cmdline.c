@@ -3,6 +3,7 @@
 #include "guest/string.h"
 
 struct boot_options boot_options;
+const char *const pvmmu_names[3] = { "hypercall", "batched", "writable" };
 
 void boot_options_default(struct boot_options *o)
 {
@@ -10,6 +11,7 @@ void boot_options_default(struct boot_options *o)
 	o->vmalloc_size = MiB(128);
 	strlcpy(o->test, "all", sizeof(o->test));
 	o->loglevel = LOG_DEBUG;
+	o->pvmmu = PVMMU_BATCHED;
 }
 
 bool parse_size(const char *s, u64 *out)
@@ -72,6 +74,14 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 		if (!val || !*val || strlen(val) >= sizeof(o->test))
 			return bad(key, val ? val : "", "empty or too long", "all");
 		strlcpy(o->test, val, sizeof(o->test));
+	} else if (!strcmp(key, "pvmmu")) {
+		for (n = 0; n < 3; n++)
+			if (val && !strcmp(val, pvmmu_names[n]))
+				break;
+		if (n == 3)
+			return bad(key, val ? val : "", "not hypercall, batched or writable",
+				   "batched");
+		o->pvmmu = (enum pvmmu_mode)n;
 	} else if (!strcmp(key, "loglevel")) {
 		if (!val || !parse_int(val, &n) || n > 8)
 			return bad(key, val ? val : "", "not a level 0-8", "7");

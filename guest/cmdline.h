@@ -7,18 +7,28 @@
 
 #include "guest/types.h"
 
+/* How the Xen backend writes page tables (pvmmu=); no effect natively. */
+enum pvmmu_mode {
+	PVMMU_HYPERCALL, /* one hypercall per update */
+	PVMMU_BATCHED,	 /* lazy-MMU sections queue updates into multicalls */
+	PVMMU_WRITABLE,	 /* L1 entries are plain stores that Xen traps and emulates */
+};
+
+extern const char *const pvmmu_names[3];
+
 struct boot_options {
 	u64 mem_limit;	  /* mem=: ignore RAM above this (0 = all) */
 	u64 vmalloc_size; /* vmalloc=: size of the vmalloc area (less lowmem when larger) */
 	char test[128];	  /* test=: "all", "none" or a comma list of suite names */
 	int loglevel;	  /* loglevel=: messages below this level are shown (0-8) */
+	enum pvmmu_mode pvmmu; /* pvmmu=hypercall|batched|writable */
 };
 
 #define MEM_LIMIT_MIN MiB(16)
 
 extern struct boot_options boot_options;
 
-/* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7. */
+/* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched. */
 void boot_options_default(struct boot_options *o);
 /* Parse @cmdline into @o (starting from its current values); returns the number of problems. */
 unsigned cmdline_parse(const char *cmdline, struct boot_options *o);

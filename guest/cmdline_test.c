@@ -15,13 +15,15 @@ static struct boot_options parsed(const char *line, unsigned *problems)
 static void cmdline_parses_good_values(struct ktest *t)
 {
 	unsigned p;
-	struct boot_options o = parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 ", &p);
+	struct boot_options o =
+		parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 pvmmu=writable ", &p);
 
 	KT_EXPECT_EQ(t, p, 0);
 	KT_EXPECT_EQ(t, o.mem_limit, MiB(512));
 	KT_EXPECT_EQ(t, o.vmalloc_size, MiB(256));
 	KT_EXPECT(t, !strcmp(o.test, "buddy,zones"));
 	KT_EXPECT_EQ(t, o.loglevel, 4);
+	KT_EXPECT_EQ(t, o.pvmmu, PVMMU_WRITABLE);
 	o = parsed("mem=6G vmalloc=8192K", &p);
 	KT_EXPECT_EQ(t, p, 0);
 	KT_EXPECT_EQ(t, o.mem_limit, GiB(6));
@@ -38,6 +40,7 @@ static void cmdline_empty_keeps_defaults(struct ktest *t)
 	KT_EXPECT_EQ(t, o.vmalloc_size, MiB(128));
 	KT_EXPECT(t, !strcmp(o.test, "all"));
 	KT_EXPECT_EQ(t, o.loglevel, 7);
+	KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
 }
 
 /* Each bad value is one problem, and the option keeps its default. */
@@ -46,7 +49,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 	static const char *const bad[] = {
 		"mem=abc",	"mem=",		 "mem", "mem=12Q", "mem=1M",
 		"mem=99999999999999999999G", "vmalloc=1M", "vmalloc=2G", "vmalloc=x",
-		"loglevel=9", "loglevel=-1", "loglevel=3K", "test=",
+		"loglevel=9", "loglevel=-1", "loglevel=3K", "test=", "pvmmu=", "pvmmu=fast",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -59,6 +62,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 		KT_EXPECT_EQ(t, o.vmalloc_size, MiB(128));
 		KT_EXPECT_EQ(t, o.loglevel, 7);
 		KT_EXPECT(t, !strcmp(o.test, "all"));
+		KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
 	}
 }
 

@@ -1,6 +1,8 @@
-/* Exception entry stubs: give every vector the same frame (struct trap_frame), then C. */
-
-#define KERNEL_DS 0x10
+/*
+ * Exception entry stubs: give every vector the same frame (struct trap_frame), then C.
+ * Segment registers are left alone: there is no user mode, so they always hold the kernel's
+ * selectors (ours natively, Xen's flat ring-1 ones under PV).
+ */
 
 .macro TRAP_NOERR vec
 	.globl trap_stub_\vec
@@ -52,19 +54,12 @@ TRAP_ERR 30
 TRAP_NOERR 31
 
 trap_common:
-	pushl %es
-	pushl %ds
 	pushal
-	movl $KERNEL_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
 	cld
 	pushl %esp
 	call trap_dispatch
 	addl $4, %esp
 	popal
-	popl %ds
-	popl %es
 	addl $8, %esp		/* vector and error code */
 	iret
 

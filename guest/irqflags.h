@@ -1,34 +1,30 @@
 /*
- * Interrupt enable/disable. Natively this is the EFLAGS.IF flag; under Xen PV (next issue) it
- * becomes the vcpu_info upcall mask, so callers use only these helpers.
+ * Interrupt (event) enable/disable. Natively this is EFLAGS.IF; a Xen PV kernel runs in ring 1
+ * where cli/sti fault, and masks event delivery in its vcpu_info instead. The backend decides.
  */
 #ifndef GUEST_IRQFLAGS_H
 #define GUEST_IRQFLAGS_H
 
-#include "guest/cpu.h"
+#include "pv/ops.h"
 
 static inline unsigned long local_irq_save(void)
 {
-	unsigned long f = read_eflags();
-
-	__asm__ volatile("cli" ::: "memory");
-	return f;
+	return pv_cpu->irq_save();
 }
 
-static inline void local_irq_restore(unsigned long f)
+static inline void local_irq_restore(unsigned long flags)
 {
-	if (f & X86_EFLAGS_IF)
-		__asm__ volatile("sti" ::: "memory");
+	pv_cpu->irq_restore(flags);
 }
 
 static inline void local_irq_disable(void)
 {
-	__asm__ volatile("cli" ::: "memory");
+	(void)pv_cpu->irq_save();
 }
 
 static inline void local_irq_enable(void)
 {
-	__asm__ volatile("sti" ::: "memory");
+	pv_cpu->irq_restore(PV_IRQS_ENABLED);
 }
 
 #endif

@@ -18,9 +18,15 @@ void start_kernel(struct boot_info *bi)
 	boot_options_default(&boot_options);
 	cmdline_parse(bi->cmdline, &boot_options);
 	console_loglevel = boot_options.loglevel;
+	if (bi->hooks && bi->hooks->options_parsed)
+		bi->hooks->options_parsed();
 
-	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, 0);
+	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, bi->hypervisor_start);
+	if (bi->hooks && bi->hooks->mm_ready)
+		bi->hooks->mm_ready();
 	mm_report();
+	if (bi->hooks && bi->hooks->report)
+		bi->hooks->report();
 
 	failed = ktest_run(boot_options.test);
 	pv_counters_print_table();

@@ -66,6 +66,6 @@ void trap_dispatch(struct trap_frame *f)
 	       f->vector < 22 ? vector_names[f->vector] : "reserved", f->error, f->eip, cr2);
 	pr_err("trap: eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
 	pr_err("trap: esi %08x edi %08x ebp %08x esp %08x eflags %08x cs %04x\n", f->esi, f->edi,
-	       f->ebp, f->esp_at_pusha + 28, f->eflags, f->cs);
+	       f->ebp, f->esp_at_pusha + 20, f->eflags, f->cs);
 	panic("unhandled exception %u at eip 0x%08x", f->vector, f->eip);
 }

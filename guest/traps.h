@@ -6,7 +6,6 @@
 /* What guest/entry.S saves on every exception, lowest address first. */
 struct trap_frame {
 	u32 edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax; /* pushal */
-	u32 ds, es;
 	u32 vector, error;
 	u32 eip, cs, eflags; /* pushed by the CPU */
 };

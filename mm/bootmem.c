@@ -1,7 +1,5 @@
 #include "mm/bootmem.h"
-#include "mm/gfp.h"
 #include "guest/panic.h"
-#include "guest/string.h"
 
 static struct memmap *boot_map;
 static pfn_t boot_limit;
@@ -26,7 +24,6 @@ pfn_t bootmem_alloc_pages(u32 n)
 		if (start < end && end - start >= n) {
 			start = end - n;
 			memmap_reserve(boot_map, PFN_PHYS(start), PFN_PHYS(start + n));
-			memset(phys_to_virt(PFN_PHYS(start)), 0, (size_t)n << PAGE_SHIFT);
 			allocated += n;
 			return start;
 		}

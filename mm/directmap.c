@@ -6,10 +6,18 @@ struct directmap_stats directmap_stats;
 
 extern char _text[], _etext[], _rodata[], _erodata[];
 
+/*
+ * The table frame hooked at each kernel PMD slot while the tree is built. The tree is not
+ * live yet (and under Xen not even mapped), so the build never reads it back.
+ */
+static pfn_t pmd_table[PTRS_PER_PMD];
+
 static u64 prot_for(pfn_t pfn)
 {
 	phys_addr_t pa = PFN_PHYS(pfn);
 
+	if (pv_mmu->tables_readonly && pgtable_is_table_frame(pfn))
+		return PAGE_KERNEL_RO;
 	if (pa >= virt_to_phys(_text) && pa < virt_to_phys(_etext))
 		return PAGE_KERNEL_RX;
 	if (pa >= virt_to_phys(_rodata) && pa < virt_to_phys(_erodata))
@@ -17,54 +25,64 @@ static u64 prot_for(pfn_t pfn)
 	return PAGE_KERNEL;
 }
 
-/* The page table covering @vaddr, allocated and hooked into the kernel PMD on first use. */
-static pte_t *ensure_page_table(u32 vaddr)
+u32 directmap_tables_for(u32 first, u32 last)
 {
-	pmd_t *pmdp = &kernel_pmd[pmd_index(vaddr)];
-
-	if (!pmd_present(*pmdp)) {
-		pfn_t pt = bootmem_alloc_pages(1);
-
-		pv_set_pmd(pmdp, pmd_make_table(pt));
-		directmap_stats.page_tables++;
-	}
-	return lookup_pte(vaddr);
+	return ((last & PMD_MASK) - (first & PMD_MASK)) / PMD_SIZE + 1;
 }
 
-/* Page tables for [first, last], inclusive: the fixmap ends at 4 GiB, where u32 wraps. */
-static void ensure_page_tables(u32 first, u32 last)
+/* Hook the next free table frames under every 2 MiB region of [first, last] (inclusive). */
+static void hook_tables(u32 first, u32 last, pfn_t *next)
 {
 	for (u32 v = first & PMD_MASK;; v += PMD_SIZE) {
-		ensure_page_table(v);
+		unsigned idx = pmd_index(v);
+
+		if (!pmd_table[idx]) {
+			pmd_table[idx] = (*next)++;
+			pv_set_pmd(&kernel_pmd[idx], pmd_make_table(pmd_table[idx]));
+			directmap_stats.page_tables++;
+		}
 		if (v == (last & PMD_MASK))
-			break;
+			break; /* the fixmap ends at 4 GiB, where u32 wraps */
 	}
+}
+
+static pte_t *build_pte(u32 vaddr)
+{
+	return (pte_t *)phys_to_virt(PFN_PHYS(pmd_table[pmd_index(vaddr)])) + pte_index(vaddr);
 }
 
 void paging_init(const struct mm_layout *l)
 {
+	u32 pkmap_last = l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1;
+	u32 tables = directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
+		     directmap_tables_for(l->pkmap_base, pkmap_last) +
+		     directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
 	u64 before[PV_OP_NR];
-	pfn_t pmd_pfn;
+	pfn_t first, next;
 
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		before[op] = pv_count(op);
-	kernel_pud_pfn = bootmem_alloc_pages(1);
-	kernel_pud = phys_to_virt(PFN_PHYS(kernel_pud_pfn));
-	pmd_pfn = bootmem_alloc_pages(1);
-	kernel_pmd = phys_to_virt(PFN_PHYS(pmd_pfn));
-	/* Slots 0-2 (user space) stay empty: that drops the boot identity map. */
-	pv_set_pud(&kernel_pud[pud_index(PAGE_OFFSET)], pud_make_table(pmd_pfn));
+	/* PDPT, the kernel's page directory, then the page tables: one run of frames. */
+	first = bootmem_alloc_pages(2 + tables);
+	pgtable_note_table_frames(first, 2 + tables);
+	kernel_pud_pfn = first;
+	kernel_pud = phys_to_virt(PFN_PHYS(first));
+	kernel_pmd = phys_to_virt(PFN_PHYS(first + 1));
+	next = first + 2;
 
 	pv_lazy_enter();
-	for (pfn_t pfn = 0; pfn < l->max_low_pfn; pfn++) {
-		u32 vaddr = PAGE_OFFSET + (pfn << PAGE_SHIFT);
-
-		pv_set_pte(ensure_page_table(vaddr), pfn_pte(pfn, prot_for(pfn)));
-	}
+	for (pfn_t pfn = first; pfn < first + 2 + tables; pfn++)
+		pv_alloc_table(pfn);
+	/* Slots 0-2 (user space) stay empty: that drops the boot identity map. */
+	pv_set_pud(&kernel_pud[pud_index(PAGE_OFFSET)], pud_make_table(first + 1));
+	hook_tables(PAGE_OFFSET, l->high_memory - 1, &next);
+	for (pfn_t pfn = 0; pfn < l->max_low_pfn; pfn++)
+		pv_set_pte(build_pte(PAGE_OFFSET + (pfn << PAGE_SHIFT)), pfn_pte(pfn, prot_for(pfn)));
+	hook_tables(l->pkmap_base, pkmap_last, &next);
+	hook_tables(l->fixaddr_start, l->fixaddr_top, &next);
 	pv_lazy_leave();
-	ensure_page_tables(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1);
-	ensure_page_tables(l->fixaddr_start, l->fixaddr_top + PAGE_SIZE - 1);
 
+	pv_pin_table(kernel_pud_pfn);
 	pv_load_cr3(kernel_pud_pfn);
 	pv_flush_tlb_all();
 	for (unsigned op = 0; op < PV_OP_NR; op++)

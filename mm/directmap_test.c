@@ -8,24 +8,23 @@
 
 extern char _text[], _etext[], _rodata[], _erodata[];
 
-/* Page tables needed to cover [first, last]: one per 2 MiB region touched. */
-static u32 tables_for(u32 first, u32 last)
-{
-	return ((last & PMD_MASK) - (first & PMD_MASK)) / PMD_SIZE + 1;
-}
-
-/* One set_pte per lowmem frame, one set_pmd per page table, one PDPT entry, one switch. */
+/*
+ * One set_pte per lowmem frame, one set_pmd per page table, one PDPT entry, every table
+ * frame (PDPT and page directory included) prepared once, one pin, one switch, one flush.
+ */
 static void directmap_built_with_exact_counts(struct ktest *t)
 {
 	const struct mm_layout *l = &mm_layout;
-	u32 tables = tables_for(PAGE_OFFSET, l->high_memory - 1) +
-		     tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
-		     tables_for(l->fixaddr_start, l->fixaddr_top);
+	u32 tables = directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
+		     directmap_tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
+		     directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
 
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE], l->max_low_pfn);
 	KT_EXPECT_EQ(t, directmap_stats.page_tables, tables);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PMD], tables);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PUD], 1);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_ALLOC_TABLE], tables + 2);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_PIN], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LOAD_CR3], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_FLUSH_ALL], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LAZY_ENTER], 1);

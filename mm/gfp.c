@@ -35,6 +35,16 @@ void __free_pages(struct page *page, unsigned order)
 	buddy_free(page_zone(page), page, order);
 }
 
+void free_reserved_page(struct page *page)
+{
+	struct zone *z = page_zone(page);
+
+	BUG_ON(!(page->flags & PG_reserved));
+	page->flags &= ~PG_reserved;
+	z->managed_pages++;
+	buddy_free(z, page, 0);
+}
+
 void *page_address(const struct page *page)
 {
 	pfn_t pfn = page_to_pfn(page);

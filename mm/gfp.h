@@ -27,6 +27,8 @@ void __free_pages(struct page *page, unsigned order);
 unsigned long __get_free_pages(gfp_t gfp, unsigned order);
 unsigned long get_zeroed_page(gfp_t gfp);
 void free_pages(unsigned long vaddr, unsigned order);
+/* Give a page that was reserved at boot (e.g. a loader's page table) to the allocator. */
+void free_reserved_page(struct page *page);
 
 /* Address of a lowmem page in the direct map; NULL for a highmem page (not mapped). */
 void *page_address(const struct page *page);

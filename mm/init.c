@@ -5,6 +5,7 @@
 #include "mm/zone.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
+#include "guest/string.h"
 
 struct memmap boot_memmap;
 
@@ -40,6 +41,7 @@ void mm_init(const struct boot_info *bi, u64 mem_limit, u64 vmalloc_size, u32 hy
 	mem_map_pfns = max_pfn;
 	mem_map = phys_to_virt(PFN_PHYS(bootmem_alloc_pages(
 		(u32)PFN_UP((u64)max_pfn * sizeof(struct page)))));
+	memset(mem_map, 0, (size_t)max_pfn * sizeof(struct page));
 	zones_init(&mm_layout, m);
 	zones_populate(m);
 }

@@ -4,6 +4,40 @@ pud_t *kernel_pud;
 pmd_t *kernel_pmd;
 pfn_t kernel_pud_pfn;
 
+#include "guest/panic.h"
+
+static struct {
+	pfn_t first;
+	u32 n;
+} pt_ranges[PT_RANGES_MAX];
+
+void pgtable_note_table_frames(pfn_t first, u32 n)
+{
+	for (unsigned i = 0; i < PT_RANGES_MAX; i++) {
+		if (!pt_ranges[i].n) {
+			pt_ranges[i].first = first;
+			pt_ranges[i].n = n;
+			return;
+		}
+	}
+	panic("pgtable: more than %u runs of page-table frames", PT_RANGES_MAX);
+}
+
+void pgtable_forget_table_frames(pfn_t first, u32 n)
+{
+	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
+		if (pt_ranges[i].first == first && pt_ranges[i].n == n)
+			pt_ranges[i].n = 0;
+}
+
+bool pgtable_is_table_frame(pfn_t pfn)
+{
+	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
+		if (pfn - pt_ranges[i].first < pt_ranges[i].n)
+			return true;
+	return false;
+}
+
 pte_t *lookup_pte(u32 vaddr)
 {
 	pmd_t pmd;

@@ -42,4 +42,13 @@ extern pfn_t kernel_pud_pfn;
 /* The L1 entry for kernel address @vaddr, or NULL when no page table covers it. */
 pte_t *lookup_pte(u32 vaddr);
 
+/*
+ * Frames in use as page tables (the kernel's tree, a loader's boot tables), so the direct
+ * map can map them read-only when the backend requires it. At most PT_RANGES_MAX runs.
+ */
+#define PT_RANGES_MAX 4
+void pgtable_note_table_frames(pfn_t first, u32 n);
+void pgtable_forget_table_frames(pfn_t first, u32 n);
+bool pgtable_is_table_frame(pfn_t pfn);
+
 #endif

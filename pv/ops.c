@@ -14,7 +14,7 @@ const char *const pv_op_names[PV_OP_NR] = {
 	[PV_FLUSH_LOCAL] = "flush_tlb_local", [PV_FLUSH_ALL] = "flush_tlb_all",
 	[PV_LOAD_CR3] = "load_cr3",	      [PV_PIN] = "pin_table",
 	[PV_UNPIN] = "unpin_table",	      [PV_LAZY_ENTER] = "lazy_mmu_enter",
-	[PV_LAZY_LEAVE] = "lazy_mmu_leave",
+	[PV_LAZY_LEAVE] = "lazy_mmu_leave",     [PV_ALLOC_TABLE] = "alloc_table",
 };
 
 #ifdef PVKMAP_NO_COUNTERS
@@ -99,6 +99,11 @@ void pv_lazy_enter(void)
 void pv_lazy_leave(void)
 {
 	COUNTED(PV_LAZY_LEAVE, pv_mmu->lazy_leave());
+}
+
+void pv_alloc_table(pfn_t pfn)
+{
+	COUNTED(PV_ALLOC_TABLE, pv_mmu->alloc_table(pfn));
 }
 
 u64 pv_count(enum pv_op op)

@@ -24,6 +24,7 @@ enum pv_op {
 	PV_UNPIN,	  /* unpin it */
 	PV_LAZY_ENTER,	  /* start batching updates */
 	PV_LAZY_LEAVE,	  /* issue the batch and stop batching */
+	PV_ALLOC_TABLE,	  /* turn a frame into an empty page table */
 	PV_OP_NR
 };
 
@@ -34,7 +35,11 @@ struct pv_mmu_ops {
 	u64 (*frame_to_pfn)(u64 frame);
 	/* Entry bits this platform accepts; constructors mask with it. */
 	u64 prot_mask;
+	/* Page-table frames must have no writable mapping anywhere (Xen's rule). */
+	bool tables_readonly;
 
+	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
+	void (*alloc_table)(pfn_t pfn);
 	void (*set_pte)(pte_t *ptep, pte_t pte);
 	/* @ptep maps @vaddr; with @flush, @vaddr's TLB entry is invalidated in the same step. */
 	void (*set_pte_va)(u32 vaddr, pte_t *ptep, pte_t pte, bool flush);
@@ -52,9 +57,16 @@ struct pv_mmu_ops {
 	void (*lazy_leave)(void);
 };
 
+/* What irq_save() returns when interrupts (events) were enabled. */
+#define PV_IRQS_ENABLED 1ul
+
 /* Platform operations that are not MMU operations but still differ per backend. */
 struct pv_cpu_ops {
 	const char *name;
+	/* Disable interrupts (events); returns PV_IRQS_ENABLED if they were on, else 0. */
+	unsigned long (*irq_save)(void);
+	/* Re-enable them if @flags says they were on. */
+	void (*irq_restore)(unsigned long flags);
 	/* The faulting address of the last page fault. */
 	u32 (*read_cr2)(void);
 	/* Stop this VM with a verdict; halts forever where there is no way to stop. */
@@ -86,6 +98,7 @@ void pv_pin_table(pfn_t pud_pfn);
 void pv_unpin_table(pfn_t pud_pfn);
 void pv_lazy_enter(void);
 void pv_lazy_leave(void);
+void pv_alloc_table(pfn_t pfn);
 
 /* Sum of @op's count over all CPUs: what tests compare before and after a workload. */
 u64 pv_count(enum pv_op op);

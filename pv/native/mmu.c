@@ -6,6 +6,7 @@
 #include "pv/ops.h"
 #include "guest/kernel_base.h"
 #include "guest/cpu.h"
+#include "guest/string.h"
 
 #define X86_CR4_PGE (1u << 7)
 #define CPUID_1_EDX_PGE (1u << 13)
@@ -122,6 +123,12 @@ static void native_load_cr3(pfn_t pud_pfn)
 	write_cr3(pud_pfn << PAGE_SHIFT);
 }
 
+/* The boot map covers all of lowmem, so a new table can be zeroed where it is. */
+static void native_alloc_table(pfn_t pfn)
+{
+	memset((void *)(uintptr_t)(PAGE_OFFSET + (pfn << PAGE_SHIFT)), 0, PAGE_SIZE);
+}
+
 static void native_nop_pfn(pfn_t pud_pfn)
 {
 	(void)pud_pfn;
@@ -136,6 +143,8 @@ static struct pv_mmu_ops native_mmu_ops = {
 	.pfn_to_frame = identity,
 	.frame_to_pfn = identity,
 	.prot_mask = ~0ull,
+	.tables_readonly = false,
+	.alloc_table = native_alloc_table,
 	.set_pte = native_set_pte,
 	.set_pte_va = native_set_pte_va,
 	.pte_clear = native_pte_clear,
@@ -170,8 +179,24 @@ static __noreturn void native_shutdown(bool success)
 		__asm__ volatile("cli; hlt");
 }
 
+static unsigned long native_irq_save(void)
+{
+	unsigned long was_on = read_eflags() & X86_EFLAGS_IF ? PV_IRQS_ENABLED : 0;
+
+	__asm__ volatile("cli" ::: "memory");
+	return was_on;
+}
+
+static void native_irq_restore(unsigned long flags)
+{
+	if (flags & PV_IRQS_ENABLED)
+		__asm__ volatile("sti" ::: "memory");
+}
+
 static const struct pv_cpu_ops native_cpu_ops = {
 	.name = "native",
+	.irq_save = native_irq_save,
+	.irq_restore = native_irq_restore,
 	.read_cr2 = native_read_cr2,
 	.shutdown = native_shutdown,
 };
