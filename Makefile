@@ -3,20 +3,22 @@
 BUILD := build
 KERNEL := $(BUILD)/pvkmap.elf
 
+# Xen's public headers (libxen-dev), at the newest interface version they describe.
+XEN_ABI := -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 CC := gcc
 LD := ld
 KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mgeneral-regs-only \
-	-Wall -Wextra -Werror -I.
+	-Wall -Wextra -Werror -I. $(XEN_ABI)
 # COUNTERS=0 compiles the MMU operation counters out (to measure what counting costs).
 ifeq ($(COUNTERS),0)
 KCFLAGS += -DPVKMAP_NO_COUNTERS
 endif
-KASFLAGS := -m32 -D__ASSEMBLER__ -I.
+KASFLAGS := -m32 -D__ASSEMBLER__ -D__ASSEMBLY__ -I. $(XEN_ABI)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
-KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S mm/*.c)
+KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
 .PHONY: all test unit boot-tests run deps clean

@@ -19,11 +19,14 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	return false;
 }
 
-/* Is @name in the comma-separated @filter? */
-static bool selected(const char *filter, const char *name)
+/* Is @s named by the comma-separated @filter, and does it apply to this platform? */
+static bool selected(const char *filter, const struct ktest_suite *s)
 {
+	const char *name = s->name;
 	size_t len = strlen(name);
 
+	if (s->applies && !s->applies())
+		return false;
 	if (!strcmp(filter, "all"))
 		return true;
 	for (const char *p = filter; *p;) {
@@ -67,12 +70,12 @@ unsigned ktest_run(const char *filter)
 	unsigned failed = unknown_names(filter), nr = 0, idx = 0;
 
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		nr += selected(filter, s->name);
+		nr += selected(filter, s);
 	cprintf("KTAP version 1\n1..%u\n", nr);
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
 		unsigned suite_failed = 0;
 
-		if (!selected(filter, s->name))
+		if (!selected(filter, s))
 			continue;
 		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
 		for (unsigned i = 0; i < s->nr_cases; i++) {

@@ -22,13 +22,16 @@ struct ktest_suite {
 	const char *name;
 	const struct ktest_case *cases;
 	unsigned nr_cases;
+	/* NULL, or whether the suite means anything on this platform (e.g. Xen-only suites). */
+	bool (*applies)(void);
 };
 
 #define KTEST_CASE(fn) { #fn, fn }
-#define KTEST_SUITE(sname, ...)                                                           \
+#define KTEST_SUITE_IF(sname, applies_fn, ...)                                            \
 	static const struct ktest_case sname##_cases[] = { __VA_ARGS__ };                 \
 	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used  \
-		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases) }
+		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), applies_fn }
+#define KTEST_SUITE(sname, ...) KTEST_SUITE_IF(sname, NULL, __VA_ARGS__)
 
 /* Record a failure with its location and a message; returns @ok so callers can stop early. */
 bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *fmt, ...)

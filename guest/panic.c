@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include "guest/panic.h"
+#include "guest/console.h"
 #include "guest/irqflags.h"
 #include "guest/printk.h"
 #include "pv/counters.h"
@@ -20,6 +21,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
+	console_in_panic = true;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

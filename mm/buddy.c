@@ -87,6 +87,28 @@ struct page *buddy_alloc(struct zone *z, unsigned order)
 	return page;
 }
 
+/*
+ * Is any frame of the block at @pfn already free? A freed page that merged into a bigger
+ * block is no longer a head, so look for a head covering @pfn, then for heads inside.
+ */
+static bool block_is_free(const struct zone *z, pfn_t pfn, unsigned order)
+{
+	for (unsigned o = 0; o <= MAX_ORDER; o++) {
+		pfn_t head = pfn & ~((1u << o) - 1);
+		const struct page *hp;
+
+		if (!in_zone(z, head))
+			break;
+		hp = pfn_to_page(head);
+		if ((hp->flags & PG_buddy) && hp->order >= o)
+			return true;
+	}
+	for (pfn_t q = pfn + 1; q < pfn + (1u << order); q++)
+		if (pfn_to_page(q)->flags & PG_buddy)
+			return true;
+	return false;
+}
+
 void buddy_free(struct zone *z, struct page *page, unsigned order)
 {
 	pfn_t pfn = page_to_pfn(page);
@@ -99,9 +121,9 @@ void buddy_free(struct zone *z, struct page *page, unsigned order)
 		      z->name);
 	if (page->flags & PG_reserved)
 		panic("buddy_free(pfn 0x%x, order %u): page is reserved", pfn, order);
-	if (page->flags & PG_buddy)
-		panic("buddy_free(pfn 0x%x, order %u): double free", pfn, order);
 	flags = spin_lock_irqsave(&z->lock);
+	if (block_is_free(z, pfn, order))
+		panic("buddy_free(pfn 0x%x, order %u): double free", pfn, order);
 	free_block(z, pfn, order);
 	z->free_pages += 1u << order;
 	spin_unlock_irqrestore(&z->lock, flags);

@@ -52,15 +52,22 @@ static void directmap_maps_every_lowmem_page(struct ktest *t)
 	KT_EXPECT_EQ(t, wrong_frame, 0);
 }
 
-/* Writable everywhere but the kernel's text and rodata, which must refuse a write. */
+/*
+ * Writable everywhere but the kernel's text and rodata, and, where the backend requires it
+ * (Xen), the page-table frames: those must refuse a write, except that with Xen's writable
+ * page tables a store to a live L1 table is emulated (the upper levels still refuse).
+ */
 static void directmap_protects_kernel_text(struct ktest *t)
 {
 	u64 unwritable = 0, writable_ro = 0;
 
 	for (pfn_t pfn = 0; pfn < mm_layout.max_low_pfn; pfn++) {
 		u32 *va = page_address(pfn_to_page(pfn));
+		bool table = pv_mmu->tables_readonly && pgtable_is_table_frame(pfn);
+		bool upper = pfn == kernel_pud_pfn || pfn == kernel_pud_pfn + 1;
 		bool ro = ((char *)va >= _text && (char *)va < _etext) ||
-			  ((char *)va >= _rodata && (char *)va < _erodata);
+			  ((char *)va >= _rodata && (char *)va < _erodata) ||
+			  (table && (upper || !pv_mmu->l1_writes_emulated));
 		u32 v;
 
 		if (probe_read_u32(va, &v))

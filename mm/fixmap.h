@@ -17,7 +17,8 @@ enum fixed_addresses {
 	FIX_HOLE, /* FIXADDR_TOP itself stays unmapped */
 	FIX_KMAP_BEGIN,
 	FIX_KMAP_END = FIX_KMAP_BEGIN + KM_SLOTS_PER_CPU * NR_CPUS - 1,
-	FIX_SCRATCH, /* for tests that need a mapping they own */
+	FIX_SCRATCH,	 /* for tests that need a mapping they own */
+	FIX_SHARED_INFO, /* Xen's shared_info page, under PV */
 	NR_FIXMAPS
 };
 

@@ -41,8 +41,8 @@ void free_reserved_page(struct page *page)
 
 	BUG_ON(!(page->flags & PG_reserved));
 	page->flags &= ~PG_reserved;
-	z->managed_pages++;
 	buddy_free(z, page, 0);
+	z->managed_pages++; /* boot-time only: no other CPU allocates yet */
 }
 
 void *page_address(const struct page *page)

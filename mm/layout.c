@@ -10,7 +10,8 @@ int layout_compute(struct mm_layout *l, pfn_t max_pfn, u64 vmalloc_size, u32 hyp
 	u64 top = hypervisor_start ? hypervisor_start : GiB(4);
 	s64 maxmem;
 
-	if (top < (u64)PAGE_OFFSET + GiB(1) / 2)
+	/* A vmalloc of 1 GiB leaves no lowmem; a bigger one would wrap the s64 sums below. */
+	if (top < (u64)PAGE_OFFSET + GiB(1) / 2 || vmalloc_size >= GiB(1))
 		return -EINVAL;
 	n.hypervisor_start = hypervisor_start;
 	/* One page below the 2 MiB-aligned hole, as Linux's reserve_top_address() does. */

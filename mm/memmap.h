@@ -42,7 +42,7 @@ unsigned memmap_add_firmware(struct memmap *m, const struct firmware_entry *e, u
 			     u64 mem_limit);
 /* Keep [start, end) (rounded out to pages) away from the allocator. Panics if the table is full. */
 void memmap_reserve(struct memmap *m, u64 start, u64 end);
-/* RAM minus reserved, in pages, into @out (at most @max ranges); returns the count. */
+/* RAM minus reserved, as page-aligned byte ranges, into @out (at most @max); returns the count. */
 unsigned memmap_free_ranges(const struct memmap *m, struct mem_range *out, unsigned max);
 /* One past the highest RAM page frame. */
 pfn_t memmap_max_pfn(const struct memmap *m);

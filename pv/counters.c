@@ -25,7 +25,10 @@ void pv_counters_print_json(void)
 		cprintf("}}");
 		first = 0;
 	}
-	cprintf("]}}\n");
+	cprintf("]");
+	if (pv_cpu && pv_cpu->counters_json)
+		pv_cpu->counters_json();
+	cprintf("}}\n");
 }
 
 void pv_counters_print_table(void)
@@ -43,4 +46,6 @@ void pv_counters_print_table(void)
 				c->count[op] ? c->cycles[op] / c->count[op] : 0);
 		}
 	}
+	if (pv_cpu && pv_cpu->counters_table)
+		pv_cpu->counters_table();
 }

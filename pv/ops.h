@@ -37,6 +37,8 @@ struct pv_mmu_ops {
 	u64 prot_mask;
 	/* Page-table frames must have no writable mapping anywhere (Xen's rule). */
 	bool tables_readonly;
+	/* ...but a store to a live L1 table is trapped and emulated (Xen's writable tables). */
+	bool l1_writes_emulated;
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);
@@ -71,6 +73,9 @@ struct pv_cpu_ops {
 	u32 (*read_cr2)(void);
 	/* Stop this VM with a verdict; halts forever where there is no way to stop. */
 	void (*shutdown)(bool success) __noreturn;
+	/* Optional: the backend's own counters, as JSON members and as a table. */
+	void (*counters_json)(void);
+	void (*counters_table)(void);
 };
 
 extern const struct pv_mmu_ops *pv_mmu;

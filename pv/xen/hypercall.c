@@ -1,0 +1,338 @@
+#include "pv/xen/hypercall.h"
+#include "guest/cpu.h"
+#include "guest/panic.h"
+#include "guest/percpu.h"
+#include "guest/printk.h"
+
+/* Filled with one 32-byte stub per hypercall by the domain builder (see notes.S). */
+extern char hypercall_page[];
+
+struct xen_counters xen_counters[NR_CPUS];
+
+static const struct {
+	int value;
+	const char *name;
+} xen_errnos[] = {
+#define XEN_ERRNO(name, value) { value, #name },
+#include <xen/errno.h>
+#undef XEN_ERRNO
+};
+
+static const char *errno_name(long rc)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(xen_errnos); i++)
+		if (-rc == xen_errnos[i].value)
+			return xen_errnos[i].name;
+	return "unknown error";
+}
+
+/*
+ * Enter Xen through the hypercall page: under QEMU's TCG only its int $0x82 stubs reach Xen
+ * correctly from a PV guest. Arguments in ebx, ecx, edx, esi, edi; result in eax.
+ */
+static long raw_hypercall(unsigned nr, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5)
+{
+	u32 target = (u32)(uintptr_t)hypercall_page + nr * 32;
+	struct xen_counters *c = &xen_counters[smp_processor_id()];
+	u64 t0 = rdtsc();
+	long ret;
+
+	__asm__ volatile("call *%[target]"
+			 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+			 : [target] "m"(target)
+			 : "memory");
+	c->cycles[nr] += rdtsc() - t0;
+	c->traps[nr]++;
+	c->calls[nr]++;
+	return ret;
+}
+
+static void count_mmuext(const struct mmuext_op *op, unsigned count)
+{
+	struct xen_counters *c = &xen_counters[smp_processor_id()];
+
+	c->mmuext_ops += count;
+	for (unsigned i = 0; i < count; i++)
+		if (op[i].cmd < XEN_NR_MMUEXT_CMDS)
+			c->mmuext_cmds[op[i].cmd]++;
+}
+
+void xen_count_batched(const multicall_entry_t *e)
+{
+	struct xen_counters *c = &xen_counters[smp_processor_id()];
+
+	if (e->op < XEN_NR_HYPERCALLS)
+		c->calls[e->op]++;
+	c->multicall_entries++;
+	if (e->op == __HYPERVISOR_mmu_update)
+		c->page_updates += e->args[1];
+	else if (e->op == __HYPERVISOR_mmuext_op)
+		count_mmuext((const struct mmuext_op *)(uintptr_t)e->args[0], e->args[1]);
+}
+
+void xen_mmu_update(mmu_update_t *req, unsigned count)
+{
+	unsigned done = 0;
+	long rc = raw_hypercall(__HYPERVISOR_mmu_update, (u32)(uintptr_t)req, count,
+				(u32)(uintptr_t)&done, DOMID_SELF, 0);
+
+	xen_counters[smp_processor_id()].page_updates += count;
+	if (rc < 0 || done != count)
+		panic("xen: mmu_update(req[%u] ptr=0x%llx val=0x%llx, count=%u, DOMID_SELF) failed: "
+		      "%ld (%s), %u done",
+		      done, req[done < count ? done : 0].ptr,
+		      req[done < count ? done : 0].val, count, rc, errno_name(rc), done);
+}
+
+void xen_mmuext_op(struct mmuext_op *op, unsigned count)
+{
+	unsigned done = 0;
+	long rc = raw_hypercall(__HYPERVISOR_mmuext_op, (u32)(uintptr_t)op, count,
+				(u32)(uintptr_t)&done, DOMID_SELF, 0);
+
+	count_mmuext(op, count);
+	if (rc < 0 || done != count)
+		panic("xen: mmuext_op(op[%u] cmd=%u arg1=0x%lx, count=%u, DOMID_SELF) failed: "
+		      "%ld (%s), %u done",
+		      done, op[done < count ? done : 0].cmd,
+		      (unsigned long)op[done < count ? done : 0].arg1.mfn, count, rc,
+		      errno_name(rc), done);
+}
+
+void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags)
+{
+	long rc = raw_hypercall(__HYPERVISOR_update_va_mapping, vaddr, (u32)pte,
+				(u32)(pte >> 32), flags, 0);
+
+	if (rc < 0)
+		panic("xen: update_va_mapping(va=0x%08x pte=0x%llx flags=0x%x) failed: %ld (%s)",
+		      vaddr, pte, flags, rc, errno_name(rc));
+}
+
+void xen_multicall(multicall_entry_t *calls, unsigned count)
+{
+	long rc = raw_hypercall(__HYPERVISOR_multicall, (u32)(uintptr_t)calls, count, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: multicall(%u entries) failed: %ld (%s)", count, rc, errno_name(rc));
+	for (unsigned i = 0; i < count; i++) {
+		xen_count_batched(&calls[i]);
+		if ((long)calls[i].result < 0)
+			panic("xen: multicall entry %u of %u: hypercall %lu(0x%lx, 0x%lx, 0x%lx, "
+			      "0x%lx) failed: %ld (%s)",
+			      i, count, (unsigned long)calls[i].op, (unsigned long)calls[i].args[0],
+			      (unsigned long)calls[i].args[1], (unsigned long)calls[i].args[2],
+			      (unsigned long)calls[i].args[3], (long)calls[i].result,
+			      errno_name((long)calls[i].result));
+	}
+}
+
+void xen_set_trap_table(const trap_info_t *table)
+{
+	long rc = raw_hypercall(__HYPERVISOR_set_trap_table, (u32)(uintptr_t)table, 0, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: set_trap_table(%p) failed: %ld (%s)", table, rc, errno_name(rc));
+}
+
+void xen_callback_register(struct callback_register *cb)
+{
+	long rc = raw_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register,
+				(u32)(uintptr_t)cb, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: callback_op(register, type=%u eip=0x%lx) failed: %ld (%s)", cb->type,
+		      (unsigned long)cb->address.eip, rc, errno_name(rc));
+}
+
+void xen_stack_switch(u32 ss, u32 esp)
+{
+	long rc = raw_hypercall(__HYPERVISOR_stack_switch, ss, esp, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: stack_switch(ss=0x%x esp=0x%x) failed: %ld (%s)", ss, esp, rc,
+		      errno_name(rc));
+}
+
+long xen_xen_version(int cmd, void *arg)
+{
+	long rc = raw_hypercall(__HYPERVISOR_xen_version, (u32)cmd, (u32)(uintptr_t)arg, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: xen_version(cmd=%d) failed: %ld (%s)", cmd, rc, errno_name(rc));
+	return rc;
+}
+
+long xen_memory_op(unsigned cmd, void *arg)
+{
+	long rc = raw_hypercall(__HYPERVISOR_memory_op, cmd, (u32)(uintptr_t)arg, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: memory_op(cmd=%u) failed: %ld (%s)", cmd, rc, errno_name(rc));
+	return rc;
+}
+
+void xen_vm_assist(unsigned cmd, unsigned type)
+{
+	long rc = raw_hypercall(__HYPERVISOR_vm_assist, cmd, type, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: vm_assist(cmd=%u type=%u) failed: %ld (%s)", cmd, type, rc,
+		      errno_name(rc));
+}
+
+void xen_event_channel_op(int cmd, void *arg)
+{
+	long rc = raw_hypercall(__HYPERVISOR_event_channel_op, (u32)cmd, (u32)(uintptr_t)arg, 0,
+				0, 0);
+
+	if (rc < 0)
+		panic("xen: event_channel_op(cmd=%d) failed: %ld (%s)", cmd, rc, errno_name(rc));
+}
+
+void xen_sched_yield(void)
+{
+	long rc = raw_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: sched_op(yield) failed: %ld (%s)", rc, errno_name(rc));
+}
+
+long xen_console_write(const char *s, unsigned len)
+{
+	return raw_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (u32)(uintptr_t)s, 0,
+			     0);
+}
+
+void xen_shutdown(unsigned reason)
+{
+	struct sched_shutdown arg = { .reason = reason };
+
+	/* No panic here: this is where panics end. If Xen refuses, there is nothing left. */
+	for (;;)
+		raw_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (u32)(uintptr_t)&arg, 0, 0,
+			      0);
+}
+
+static u64 sum(const u64 *first)
+{
+	size_t off = (const char *)first - (const char *)&xen_counters[0];
+	u64 s = 0;
+
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		s += *(const u64 *)((const char *)&xen_counters[cpu] + off);
+	return s;
+}
+
+u64 xen_count_calls(unsigned nr)
+{
+	return sum(&xen_counters[0].calls[nr]);
+}
+
+u64 xen_count_traps(unsigned nr)
+{
+	return sum(&xen_counters[0].traps[nr]);
+}
+
+u64 xen_count_page_updates(void)
+{
+	return sum(&xen_counters[0].page_updates);
+}
+
+u64 xen_count_mmuext_ops(void)
+{
+	return sum(&xen_counters[0].mmuext_ops);
+}
+
+u64 xen_count_mmuext_cmd(unsigned cmd)
+{
+	return sum(&xen_counters[0].mmuext_cmds[cmd]);
+}
+
+void xen_snapshot(struct xen_count_snapshot *s)
+{
+	for (unsigned nr = 0; nr < XEN_NR_HYPERCALLS; nr++) {
+		s->calls[nr] = xen_count_calls(nr);
+		s->traps[nr] = xen_count_traps(nr);
+	}
+	s->page_updates = xen_count_page_updates();
+	s->mmuext_ops = xen_count_mmuext_ops();
+	for (unsigned cmd = 0; cmd < XEN_NR_MMUEXT_CMDS; cmd++)
+		s->mmuext_cmds[cmd] = xen_count_mmuext_cmd(cmd);
+}
+
+void xen_snapshot_delta(const struct xen_count_snapshot *before,
+			const struct xen_count_snapshot *after, struct xen_count_snapshot *delta)
+{
+	const u64 *b = (const u64 *)before, *a = (const u64 *)after;
+	u64 *d = (u64 *)delta;
+
+	for (size_t i = 0; i < sizeof(*delta) / sizeof(u64); i++)
+		d[i] = a[i] - b[i];
+}
+
+static const char *const hypercall_names[XEN_NR_HYPERCALLS] = {
+	[__HYPERVISOR_set_trap_table] = "set_trap_table",
+	[__HYPERVISOR_mmu_update] = "mmu_update",
+	[__HYPERVISOR_stack_switch] = "stack_switch",
+	[__HYPERVISOR_memory_op] = "memory_op",
+	[__HYPERVISOR_multicall] = "multicall",
+	[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+	[__HYPERVISOR_set_timer_op] = "set_timer_op",
+	[__HYPERVISOR_xen_version] = "xen_version",
+	[__HYPERVISOR_console_io] = "console_io",
+	[__HYPERVISOR_vm_assist] = "vm_assist",
+	[__HYPERVISOR_vcpu_op] = "vcpu_op",
+	[__HYPERVISOR_mmuext_op] = "mmuext_op",
+	[__HYPERVISOR_sched_op] = "sched_op",
+	[__HYPERVISOR_callback_op] = "callback_op",
+	[__HYPERVISOR_event_channel_op] = "event_channel_op",
+};
+
+static const char *hypercall_name(unsigned nr)
+{
+	return hypercall_names[nr] ? hypercall_names[nr] : "other";
+}
+
+void xen_counters_print_json(void)
+{
+	bool first = true;
+
+	cprintf(",\"hypercalls\":{");
+	for (unsigned nr = 0; nr < XEN_NR_HYPERCALLS; nr++) {
+		u64 calls = xen_count_calls(nr);
+
+		if (!calls)
+			continue;
+		cprintf("%s\"%s\":{\"nr\":%u,\"calls\":%llu,\"traps\":%llu,\"cycles\":%llu}",
+			first ? "" : ",", hypercall_name(nr), nr, calls, xen_count_traps(nr),
+			sum(&xen_counters[0].cycles[nr]));
+		first = false;
+	}
+	cprintf("},\"page_updates\":%llu,\"mmuext_ops\":%llu,\"multicall_entries\":%llu,"
+		"\"mmuext_cmds\":{",
+		xen_count_page_updates(), xen_count_mmuext_ops(),
+		sum(&xen_counters[0].multicall_entries));
+	first = true;
+	for (unsigned cmd = 0; cmd < XEN_NR_MMUEXT_CMDS; cmd++) {
+		if (!xen_count_mmuext_cmd(cmd))
+			continue;
+		cprintf("%s\"%u\":%llu", first ? "" : ",", cmd, xen_count_mmuext_cmd(cmd));
+		first = false;
+	}
+	cprintf("}");
+}
+
+void xen_counters_print_table(void)
+{
+	cprintf("Hypercalls (calls include those inside multicalls; traps are entries into Xen):\n");
+	cprintf("  %-20s %4s %12s %12s %16s\n", "hypercall", "nr", "calls", "traps", "cycles");
+	for (unsigned nr = 0; nr < XEN_NR_HYPERCALLS; nr++)
+		if (xen_count_calls(nr))
+			cprintf("  %-20s %4u %12llu %12llu %16llu\n", hypercall_name(nr), nr,
+				xen_count_calls(nr), xen_count_traps(nr),
+				sum(&xen_counters[0].cycles[nr]));
+	cprintf("  page updates %llu, mmuext ops %llu, multicall entries %llu\n",
+		xen_count_page_updates(), xen_count_mmuext_ops(),
+		sum(&xen_counters[0].multicall_entries));
+}

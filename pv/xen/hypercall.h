@@ -1,0 +1,75 @@
+/*
+ * Every hypercall pvkmap makes goes through one of these typed wrappers. Each counts itself
+ * per CPU (per hypercall and per sub-op) and checks its result: a failure prints the call,
+ * its arguments and Xen's error, then crashes the domain with that reason.
+ */
+#ifndef PV_XEN_HYPERCALL_H
+#define PV_XEN_HYPERCALL_H
+
+#include "pv/xen/xen.h"
+
+#define XEN_NR_HYPERCALLS 64
+/* Batch sizes of pvmmu=batched (multicall.c), for the cost bounds tests assert. */
+#define MC_UPDATES_PER_BATCH 512
+#define MC_EXT_OPS_PER_BATCH 64
+#define XEN_NR_MMUEXT_CMDS 32
+
+/* Per-CPU counters. "calls" counts a hypercall whether issued alone or inside a multicall
+ * (that is what Xen's perf counters count); "traps" counts entries into Xen. */
+struct xen_counters {
+	u64 calls[XEN_NR_HYPERCALLS];
+	u64 traps[XEN_NR_HYPERCALLS];
+	u64 cycles[XEN_NR_HYPERCALLS]; /* of the traps */
+	u64 page_updates;		 /* mmu_update requests */
+	u64 mmuext_ops;			 /* mmuext_op operations */
+	u64 mmuext_cmds[XEN_NR_MMUEXT_CMDS];
+	u64 multicall_entries;
+};
+extern struct xen_counters xen_counters[];
+
+/* All CPUs' counters summed at one moment; tests compare two of them. */
+struct xen_count_snapshot {
+	u64 calls[XEN_NR_HYPERCALLS];
+	u64 traps[XEN_NR_HYPERCALLS];
+	u64 page_updates, mmuext_ops;
+	u64 mmuext_cmds[XEN_NR_MMUEXT_CMDS];
+};
+void xen_snapshot(struct xen_count_snapshot *s);
+/* @after - @before, field by field, into @delta. */
+void xen_snapshot_delta(const struct xen_count_snapshot *before,
+			const struct xen_count_snapshot *after, struct xen_count_snapshot *delta);
+/* What building and switching to the kernel's page tables cost (recorded by start.c). */
+extern struct xen_count_snapshot xen_build_counts;
+
+/* Sum over CPUs, for tests. */
+u64 xen_count_calls(unsigned nr);
+u64 xen_count_traps(unsigned nr);
+u64 xen_count_page_updates(void);
+u64 xen_count_mmuext_ops(void);
+u64 xen_count_mmuext_cmd(unsigned cmd);
+
+void xen_mmu_update(mmu_update_t *req, unsigned count);
+void xen_mmuext_op(struct mmuext_op *op, unsigned count);
+void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags);
+void xen_multicall(multicall_entry_t *calls, unsigned count);
+void xen_set_trap_table(const trap_info_t *table);
+void xen_callback_register(struct callback_register *cb);
+void xen_stack_switch(u32 ss, u32 esp);
+long xen_xen_version(int cmd, void *arg);
+long xen_memory_op(unsigned cmd, void *arg);
+void xen_vm_assist(unsigned cmd, unsigned type);
+void xen_event_channel_op(int cmd, void *arg);
+void xen_sched_yield(void);
+/* console_io write: returns the error instead of crashing (it is the crash path's channel). */
+long xen_console_write(const char *s, unsigned len);
+/* SCHEDOP_shutdown: does not return. */
+void xen_shutdown(unsigned reason) __noreturn;
+
+/* Count a call Xen ran inside a multicall (multicall.c reports each entry it issued). */
+void xen_count_batched(const multicall_entry_t *e);
+
+/* Print the counters as JSON members (",\"hypercalls\":{...}") and as a table. */
+void xen_counters_print_json(void);
+void xen_counters_print_table(void);
+
+#endif

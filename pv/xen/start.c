@@ -1,0 +1,235 @@
+/*
+ * The Xen PV entry's C half. Xen starts us in ring 1 with paging on: the boot region (kernel,
+ * p2m list, start_info, xenstore and console rings, boot page tables, boot stack) is mapped
+ * at PAGE_OFFSET + pfn * 4 KiB, which is where the direct map will put it too.
+ */
+#include "pv/xen/hypercall.h"
+#include "guest/boot_info.h"
+#include "guest/cmdline.h"
+#include "guest/cpu.h"
+#include "guest/kernel_base.h"
+#include "guest/panic.h"
+#include "guest/platform.h"
+#include "guest/printk.h"
+#include "guest/string.h"
+#include "guest/traps.h"
+#include "mm/fixmap.h"
+#include "mm/gfp.h"
+#include "mm/init.h"
+#include "mm/pgtable.h"
+#include "mm/zone.h"
+#include "pv/ops.h"
+
+start_info_t xen_start_info;
+static shared_info_t dummy_shared_info; /* until the real one is mapped (after mm_init) */
+shared_info_t *xen_shared_info = &dummy_shared_info;
+struct vcpu_info *xen_vcpu = &dummy_shared_info.vcpu_info[0];
+const unsigned long *xen_p2m;
+const unsigned long *xen_m2p;
+unsigned long xen_max_mfn;
+pfn_t xen_boot_mapped_end;
+bool xen_tables_live;
+
+/* What the boot report accounts for. */
+static pfn_t boot_region_end;	      /* first frame after Xen's boot region */
+static pfn_t boot_tables_pfn;	      /* Xen's boot page tables */
+static u32 boot_tables_returned;
+static xen_platform_parameters_t platform_params;
+static struct boot_info xen_boot_info;
+static u64 entry_tsc; /* TSC at our entry, before Xen's time info is mapped */
+
+extern const u32 trap_stubs[32];
+extern char boot_stack_top[], _end[];
+
+static u32 xen_read_cr2(void)
+{
+	return xen_vcpu->arch.cr2;
+}
+
+static __noreturn void xen_cpu_shutdown(bool success)
+{
+	xen_console_flush();
+	xen_shutdown(success ? SHUTDOWN_poweroff : SHUTDOWN_crash);
+}
+
+static const struct pv_cpu_ops xen_cpu_ops = {
+	.name = "xen",
+	.irq_save = xen_irq_save,
+	.irq_restore = xen_irq_restore,
+	.read_cr2 = xen_read_cr2,
+	.shutdown = xen_cpu_shutdown,
+	.counters_json = xen_counters_print_json,
+	.counters_table = xen_counters_print_table,
+};
+
+/* Exceptions go to the same stubs as natively; Xen builds the same frame in ring 1. */
+static void install_traps(void)
+{
+	static trap_info_t table[33];
+	static const u8 vectors[] = { 0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19 };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(vectors); i++, n++) {
+		table[n].vector = vectors[i];
+		table[n].flags = 0; /* DPL 0: only the kernel may raise them */
+		TI_SET_IF(&table[n], 1); /* mask events on entry, as an interrupt gate would */
+		table[n].cs = FLAT_KERNEL_CS;
+		table[n].address = trap_stubs[vectors[i]];
+	}
+	table[n] = (trap_info_t){ 0 }; /* terminator */
+	xen_set_trap_table(table);
+}
+
+/* A lowmem pseudo-physical frame's address in the boot map (the same as in the direct map). */
+static void *boot_va(unsigned long mfn)
+{
+	return (void *)(uintptr_t)(PAGE_OFFSET + (xen_m2p[mfn] << PAGE_SHIFT));
+}
+
+/* How far the boot tables map PAGE_OFFSET + pfn * 4 KiB contiguously. */
+static pfn_t boot_map_end(void)
+{
+	const u64 *l3 = (const u64 *)(uintptr_t)xen_start_info.pt_base;
+	const u64 *l2, *l1;
+	pfn_t pfn;
+
+	if (!(l3[pud_index(PAGE_OFFSET)] & _PAGE_PRESENT))
+		panic("xen: boot tables do not map PAGE_OFFSET");
+	l2 = boot_va((l3[pud_index(PAGE_OFFSET)] & PTE_FRAME_MASK) >> PAGE_SHIFT);
+	for (pfn = 0; pfn < xen_start_info.nr_pages; pfn++) {
+		u32 va = PAGE_OFFSET + (pfn << PAGE_SHIFT);
+		u64 l2e = l2[pmd_index(va)];
+
+		if (!(l2e & _PAGE_PRESENT))
+			break;
+		l1 = boot_va((l2e & PTE_FRAME_MASK) >> PAGE_SHIFT);
+		if (!(l1[pte_index(va)] & _PAGE_PRESENT))
+			break;
+	}
+	return pfn;
+}
+
+struct xen_count_snapshot xen_build_counts;
+static struct xen_count_snapshot before_build;
+
+/* From here to mm_ready only paging_init() issues hypercalls: record what it costs. */
+static void xen_options_parsed(void)
+{
+	xen_mmu_configure();
+	xen_snapshot(&before_build);
+}
+
+/* The kernel's tree is live: map shared_info, then give Xen's boot tables back. */
+static void xen_mm_ready(void)
+{
+	u32 va = fix_to_virt(FIX_SHARED_INFO);
+	u64 mfn = xen_start_info.shared_info >> PAGE_SHIFT;
+	pte_t shared = { (mfn << PAGE_SHIFT) | (PAGE_KERNEL & pv_mmu->prot_mask) };
+	u8 mask = xen_vcpu->evtchn_upcall_mask;
+	struct xen_count_snapshot now;
+
+	xen_snapshot(&now);
+	xen_snapshot_delta(&before_build, &now, &xen_build_counts);
+	xen_tables_live = true;
+	pv_set_pte_va(va, lookup_pte(va), shared, true);
+	xen_shared_info = (shared_info_t *)(uintptr_t)va;
+	xen_vcpu = &xen_shared_info->vcpu_info[0];
+	xen_vcpu->evtchn_upcall_mask = mask;
+
+	/* Unpinned, the boot tables are ordinary pages again: make them writable and free. */
+	pv_unpin_table(boot_tables_pfn); /* pt_base: the boot L3, first of the run */
+	for (pfn_t pfn = boot_tables_pfn; pfn < boot_tables_pfn + xen_start_info.nr_pt_frames;
+	     pfn++) {
+		u32 pva = PAGE_OFFSET + (pfn << PAGE_SHIFT);
+
+		pv_set_pte_va(pva, lookup_pte(pva), pfn_pte(pfn, PAGE_KERNEL), true);
+		free_reserved_page(pfn_to_page(pfn));
+		boot_tables_returned++;
+	}
+	pgtable_forget_table_frames(boot_tables_pfn, xen_start_info.nr_pt_frames);
+}
+
+static u64 reserved_ram_pages(pfn_t start, pfn_t end)
+{
+	u64 n = 0;
+
+	for (pfn_t pfn = start; pfn < end && pfn < mem_map_pfns; pfn++)
+		n += !!(pfn_to_page(pfn)->flags & PG_reserved);
+	return n;
+}
+
+static void xen_report(void)
+{
+	pfn_t kernel_end = PFN_UP(virt_to_phys(_end));
+	u64 managed = 0;
+
+	for (unsigned i = 0; i < MAX_NR_ZONES; i++)
+		managed += zones[i].managed_pages;
+	cprintf("Xen PV: %s, hypervisor hole at 0x%08lx (XENVER_platform_parameters), "
+		"m2p at %p, pvmmu=%s\n",
+		xen_start_info.magic, (unsigned long)platform_params.virt_start, xen_m2p,
+		pvmmu_names[boot_options.pvmmu]);
+	cprintf("Xen PV: %lu pages = %llu managed + %llu below 1 MiB + %llu kernel image + %llu "
+		"boot region (p2m list, start_info, xenstore, console, stack) + %llu boot "
+		"allocations; %u boot page tables returned\n",
+		(unsigned long)xen_start_info.nr_pages, managed,
+		reserved_ram_pages(0, PFN_DOWN(MiB(1))),
+		reserved_ram_pages(PFN_DOWN(MiB(1)), kernel_end),
+		reserved_ram_pages(kernel_end, boot_region_end),
+		reserved_ram_pages(boot_region_end, mem_map_pfns), boot_tables_returned);
+	cprintf("Xen PV: %llu cycles, %llu us from entry to this report (TSC scaled by Xen's "
+		"vcpu_time_info); Xen system time %llu ms\n",
+		rdtsc() - entry_tsc, xen_tsc_to_ns(rdtsc() - entry_tsc) / 1000,
+		xen_clock_ns() / 1000000);
+}
+
+static const struct boot_hooks xen_hooks = {
+	.options_parsed = xen_options_parsed,
+	.mm_ready = xen_mm_ready,
+	.report = xen_report,
+};
+
+void xen_start(start_info_t *si, u32 boot_esp);
+
+void xen_start(start_info_t *si, u32 boot_esp)
+{
+	struct xen_machphys_mapping m2p;
+	struct boot_info *bi = &xen_boot_info;
+
+	entry_tsc = rdtsc();
+	xen_start_info = *si;
+	dummy_shared_info.vcpu_info[0].evtchn_upcall_mask = 1;
+	pv_cpu = &xen_cpu_ops;
+	xen_mmu_init();
+	xen_p2m = (const unsigned long *)(uintptr_t)si->mfn_list;
+	platform = PLATFORM_XEN_PV;
+
+	xen_console_early_init();
+	cprintf("pvkmap: Xen PV entry, %s, start_info at %p, %lu pages\n", si->magic, si,
+		(unsigned long)si->nr_pages);
+	install_traps();
+	xen_events_init();
+	xen_stack_switch(FLAT_KERNEL_SS, (u32)(uintptr_t)boot_stack_top);
+	xen_xen_version(XENVER_platform_parameters, &platform_params);
+	xen_memory_op(XENMEM_machphys_mapping, &m2p);
+	xen_m2p = (const unsigned long *)(uintptr_t)m2p.v_start;
+	xen_max_mfn = m2p.max_mfn;
+	xen_console_ring_init();
+
+	boot_region_end = PFN_UP(boot_esp - PAGE_OFFSET);
+	xen_boot_mapped_end = boot_map_end();
+	boot_tables_pfn = (pfn_t)((si->pt_base - PAGE_OFFSET) >> PAGE_SHIFT);
+	pgtable_note_table_frames(boot_tables_pfn, si->nr_pt_frames);
+
+	memset(bi, 0, sizeof(*bi));
+	/* start_info's command line need not be terminated. */
+	for (unsigned i = 0; i < sizeof(bi->cmdline) - 1 && i < MAX_GUEST_CMDLINE && si->cmd_line[i];
+	     i++)
+		bi->cmdline[i] = (char)si->cmd_line[i];
+	bi->mmap[0] = (struct firmware_entry){ 0, PFN_PHYS(si->nr_pages), MEM_TYPE_RAM };
+	bi->nr_mmap = 1;
+	bi->keep[bi->nr_keep++] = (struct mem_range){ virt_to_phys(_end), PFN_PHYS(boot_region_end) };
+	bi->hypervisor_start = (u32)platform_params.virt_start;
+	bi->hooks = &xen_hooks;
+	start_kernel(bi);
+}

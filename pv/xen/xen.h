@@ -1,0 +1,52 @@
+/*
+ * Xen's public ABI, from libxen-dev's headers (never retyped), and the state the PV backend
+ * shares between its files.
+ */
+#ifndef PV_XEN_XEN_H
+#define PV_XEN_XEN_H
+
+#include "guest/types.h"
+
+
+#include <xen/xen.h>
+#include <xen/callback.h>
+#include <xen/event_channel.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+#include <xen/io/console.h>
+
+extern start_info_t xen_start_info;	 /* a copy: the original page is returned later */
+extern shared_info_t *xen_shared_info;	 /* a dummy until the real page is mapped */
+extern struct vcpu_info *xen_vcpu;	 /* this vCPU's slot in xen_shared_info */
+extern const unsigned long *xen_p2m;	 /* pfn -> mfn, from start_info.mfn_list */
+extern const unsigned long *xen_m2p;	 /* mfn -> pfn, Xen's read-only table */
+extern unsigned long xen_max_mfn;	 /* entries in xen_m2p */
+extern pfn_t xen_boot_mapped_end;	 /* frames below this are mapped by the boot tables */
+extern bool xen_tables_live;		 /* the kernel's own tree is pinned and loaded */
+
+/* Machine frame of pseudo-physical frame @pfn (panics if the guest does not own one). */
+unsigned long xen_pfn_to_mfn(pfn_t pfn);
+/* Machine address of the kernel-virtual (lowmem) address @p. */
+u64 xen_virt_to_machine(const void *p);
+
+/* The PV console: console_io first, then the ring (console.c). */
+void xen_console_early_init(void);
+void xen_console_ring_init(void);
+void xen_console_flush(void);
+
+/* Event channels and the upcall mask (events.c). */
+void xen_events_init(void);
+unsigned long xen_irq_save(void);
+void xen_irq_restore(unsigned long flags);
+
+/* Nanoseconds of Xen system time, from vcpu_time_info (time.c). */
+u64 xen_clock_ns(void);
+/* A TSC interval in nanoseconds, at Xen's current scale for this vCPU. */
+u64 xen_tsc_to_ns(u64 delta);
+
+/* The MMU backend (mmu.c). */
+void xen_mmu_init(void);
+void xen_mmu_configure(void);
+
+#endif

@@ -1,0 +1,145 @@
+/* Self-tests that only mean something under Xen PV: the hole, the accounting, exact costs. */
+#include "pv/xen/hypercall.h"
+#include "guest/cmdline.h"
+#include "guest/extable.h"
+#include "guest/ktest.h"
+#include "guest/platform.h"
+#include "mm/directmap.h"
+#include "mm/fixmap.h"
+#include "mm/init.h"
+#include "mm/layout.h"
+#include "mm/pgtable.h"
+#include "mm/zone.h"
+
+static bool on_xen_pv(void)
+{
+	return platform == PLATFORM_XEN_PV;
+}
+
+static u64 div_up(u64 n, u64 d)
+{
+	return (n + d - 1) / d;
+}
+
+/* Lowmem ends below the hole Xen reports, never at a constant. */
+static void xen_hole_comes_from_platform_parameters(struct ktest *t)
+{
+	xen_platform_parameters_t pp;
+
+	xen_xen_version(XENVER_platform_parameters, &pp);
+	KT_EXPECT_EQ(t, mm_layout.hypervisor_start, pp.virt_start);
+	KT_EXPECT_EQ(t, mm_layout.fixaddr_top, (u32)ALIGN_DOWN(pp.virt_start, PMD_SIZE) - PAGE_SIZE);
+	KT_EXPECT(t, mm_layout.fixaddr_top + PAGE_SIZE <= pp.virt_start);
+	/* The same RAM natively would get 168 MiB more lowmem (the hole at 0xf5800000). */
+	KT_EXPECT_EQ(t, mm_layout.maxmem,
+		     (mm_layout.vmalloc_end - PAGE_OFFSET - mm_layout.vmalloc_reserve) & PAGE_MASK);
+	kt_info("hole at 0x%08lx, lowmem limit %u MiB", (unsigned long)pp.virt_start,
+		mm_layout.maxmem >> 20);
+}
+
+/* Every one of start_info's pages is either managed by a zone or still reserved. */
+static void xen_accounts_for_every_page(struct ktest *t)
+{
+	u64 managed = 0, reserved = 0;
+
+	for (unsigned i = 0; i < MAX_NR_ZONES; i++)
+		managed += zones[i].managed_pages;
+	for (pfn_t pfn = 0; pfn < mem_map_pfns; pfn++)
+		reserved += !!(pfn_to_page(pfn)->flags & PG_reserved);
+	KT_EXPECT_EQ(t, mem_map_pfns, xen_start_info.nr_pages);
+	KT_EXPECT_EQ(t, managed + reserved, xen_start_info.nr_pages);
+}
+
+/*
+ * Building the direct map: one page update per PTE, PMD and the PDPT entry, one
+ * MMUEXT_CLEAR_PAGE per table frame, then pin, switch and flush. Alone, each is its own
+ * hypercall; batched, N updates take at most ceil(N / MC_UPDATES) hypercalls.
+ */
+static void xen_directmap_build_costs(struct ktest *t)
+{
+	const struct xen_count_snapshot *c = &xen_build_counts;
+	u64 tables = directmap_stats.page_tables;
+	u64 updates = mm_layout.max_low_pfn + tables + 1;
+	u64 ext = tables + 2 + 3;
+	u64 traps = c->traps[__HYPERVISOR_mmu_update] + c->traps[__HYPERVISOR_mmuext_op] +
+		    c->traps[__HYPERVISOR_multicall] + c->traps[__HYPERVISOR_update_va_mapping];
+
+	KT_EXPECT_EQ(t, c->page_updates, updates);
+	KT_EXPECT_EQ(t, c->mmuext_ops, ext);
+	KT_EXPECT_EQ(t, c->mmuext_cmds[MMUEXT_CLEAR_PAGE], tables + 2);
+	KT_EXPECT_EQ(t, c->mmuext_cmds[MMUEXT_PIN_L3_TABLE], 1);
+	KT_EXPECT_EQ(t, c->mmuext_cmds[MMUEXT_NEW_BASEPTR], 1);
+	KT_EXPECT_EQ(t, c->mmuext_cmds[MMUEXT_TLB_FLUSH_ALL], 1);
+	KT_EXPECT_EQ(t, c->calls[__HYPERVISOR_update_va_mapping], 0); /* no table in the boot map */
+	if (boot_options.pvmmu == PVMMU_BATCHED) {
+		KT_EXPECT(t, traps <= div_up(updates, MC_UPDATES_PER_BATCH) +
+					      div_up(tables + 2, MC_EXT_OPS_PER_BATCH) + 3);
+	} else {
+		/* Before the tree is live even pvmmu=writable has no mapping to store through. */
+		KT_EXPECT_EQ(t, c->calls[__HYPERVISOR_mmu_update], updates);
+		KT_EXPECT_EQ(t, c->traps[__HYPERVISOR_mmuext_op], ext);
+		KT_EXPECT_EQ(t, c->calls[__HYPERVISOR_multicall], 0);
+	}
+	kt_info("pvmmu=%s: %llu page updates, %llu mmuext ops in %llu hypercalls",
+		pvmmu_names[boot_options.pvmmu], updates, ext, traps);
+}
+
+/* One remap with flush: update_va_mapping(UVMF_INVLPG), or two trapped stores and an INVLPG. */
+static void xen_remap_with_flush_costs(struct ktest *t)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+	pte_t *ptep = lookup_pte(va);
+	struct xen_count_snapshot before, after, d;
+
+	xen_snapshot(&before);
+	pv_set_pte_va(va, ptep, pfn_pte(mm_layout.max_low_pfn - 1, PAGE_KERNEL_RO), true);
+	xen_snapshot(&after);
+	xen_snapshot_delta(&before, &after, &d);
+	if (boot_options.pvmmu == PVMMU_WRITABLE) {
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], 0);
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 1);
+		KT_EXPECT_EQ(t, d.mmuext_cmds[MMUEXT_INVLPG_LOCAL], 1);
+	} else {
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], 1);
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 0);
+	}
+	KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall], 0);
+	pv_set_pte_va(va, ptep, (pte_t){ 0 }, true);
+}
+
+/* 512 updates in a lazy section: 1 hypercall batched, 512 alone, 0 writable (stores). */
+static void xen_lazy_section_costs(struct ktest *t)
+{
+	struct xen_count_snapshot before, after, d;
+	u64 hypercalls, want;
+	u32 v;
+
+	xen_snapshot(&before);
+	pv_lazy_enter();
+	for (unsigned i = 0; i < LAST_PKMAP; i++)
+		pv_set_pte(lookup_pte(pkmap_addr(i)), pfn_pte(i, PAGE_KERNEL_RO));
+	pv_lazy_leave();
+	xen_snapshot(&after);
+	xen_snapshot_delta(&before, &after, &d);
+	hypercalls = d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall];
+	want = boot_options.pvmmu == PVMMU_BATCHED ? div_up(LAST_PKMAP, MC_UPDATES_PER_BATCH)
+	       : boot_options.pvmmu == PVMMU_HYPERCALL ? LAST_PKMAP
+						       : 0;
+	KT_EXPECT_EQ(t, hypercalls, want);
+	KT_EXPECT_EQ(t, d.page_updates, boot_options.pvmmu == PVMMU_WRITABLE ? 0 : LAST_PKMAP);
+	/* The last slot maps frame 511: its first word reads back through the mapping. */
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)pkmap_addr(LAST_PKMAP - 1), &v), 0);
+	KT_EXPECT_EQ(t, v, *(u32 *)phys_to_virt(PFN_PHYS(LAST_PKMAP - 1)));
+	pv_lazy_enter();
+	for (unsigned i = 0; i < LAST_PKMAP; i++)
+		pv_pte_clear(lookup_pte(pkmap_addr(i)));
+	pv_lazy_leave();
+	pv_flush_tlb_all();
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)pkmap_addr(LAST_PKMAP - 1), &v), -EFAULT);
+	kt_info("pvmmu=%s: %u updates in %llu hypercalls", pvmmu_names[boot_options.pvmmu],
+		LAST_PKMAP, hypercalls);
+}
+
+KTEST_SUITE_IF(xen, on_xen_pv, KTEST_CASE(xen_hole_comes_from_platform_parameters),
+	       KTEST_CASE(xen_accounts_for_every_page), KTEST_CASE(xen_directmap_build_costs),
+	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs));
