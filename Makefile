@@ -21,7 +21,7 @@ KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
-.PHONY: all test unit boot-tests run deps clean
+.PHONY: all test unit run run-xen deps clean
 all: $(KERNEL)
 
 $(BUILD)/k/%.c.o: %.c
@@ -56,11 +56,20 @@ unit: deps $(UNIT_TESTS)
 deps:
 	@tools/ensure-deps
 
+# The Xen test host is built (or found in its cache) first, so no single test pays for it.
 test: deps $(KERNEL) $(UNIT_TESTS)
+	@tools/xenhost/build-host --quiet
 	@tests/run-all
 
 run: deps $(KERNEL)
 	@tools/pvkmap-qemu --mem 3G --timeout 600
+
+# The same kernel as a Xen PV guest: with `xl create` in a Xen dom0, else in the Xen test
+# host (Xen and a dom0 inside QEMU). XEN_MEM (MiB) and XEN_EXTRA override the config.
+XEN_MEM ?= 2048
+XEN_EXTRA ?= pvmmu=batched
+run-xen: deps $(KERNEL)
+	@tools/run-xen --memory $(XEN_MEM) --extra "$(XEN_EXTRA)"
 
 clean:
 	rm -rf $(BUILD)

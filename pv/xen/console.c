@@ -20,9 +20,15 @@ static const struct console console_io = { "xen-console-io", console_io_write };
 
 static void notify(void)
 {
+	static bool notifying;
 	struct evtchn_send send = { .port = xen_start_info.console.domU.evtchn };
 
+	/* If the notification itself fails, the panic it raises must not notify again. */
+	if (notifying)
+		return;
+	notifying = true;
 	xen_event_channel_op(EVTCHNOP_send, &send);
+	notifying = false;
 }
 
 static void ring_write(const char *s, size_t n)
@@ -35,6 +41,7 @@ static void ring_write(const char *s, size_t n)
 		for (size_t i = 0; i < n && prod - ring->out_cons < sizeof(ring->out); i++, prod++)
 			ring->out[MASK_XENCONS_IDX(prod, ring->out)] = s[i];
 		__atomic_store_n(&ring->out_prod, prod, __ATOMIC_RELEASE);
+		notify();
 		return;
 	}
 
@@ -73,6 +80,8 @@ void xen_console_ring_init(void)
 /* Wait (bounded) until xenconsoled has taken everything, so a shutdown loses no output. */
 void xen_console_flush(void)
 {
-	for (int i = 0; ring && i < 10000 && ring->out_cons != ring->out_prod; i++)
+	for (int i = 0; ring && i < 10000 && ring->out_cons != ring->out_prod; i++) {
+		notify();
 		xen_sched_yield();
+	}
 }

@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
 # 64 MiB: all RAM is lowmem, no highmem zone.
-exec "$(dirname "$0")/boot-native" --name native-64M --mem 64M --no-highmem
+exec "$(dirname "$0")/boot-kernel" --name native-64M --mem 64M --no-highmem
