@@ -4,6 +4,7 @@
  */
 #include "pv/native/native.h"
 #include "pv/ops.h"
+#include "pv/pte_store.h"
 #include "guest/kernel_base.h"
 #include "guest/cpu.h"
 #include "guest/string.h"
@@ -40,26 +41,6 @@ static void write_cr4(u32 v)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
-/*
- * A 32-bit CPU writes a PAE entry as two stores. Making an entry present: high word first, so
- * the walker never sees the present bit with a stale frame. Clearing: low word (present bit)
- * first. The compiler barrier keeps that order.
- */
-static void store_entry(u64 *p, u64 v)
-{
-	volatile u32 *w = (volatile u32 *)p;
-
-	if (v & _PAGE_PRESENT) {
-		w[1] = (u32)(v >> 32);
-		barrier();
-		w[0] = (u32)v;
-	} else {
-		w[0] = (u32)v;
-		barrier();
-		w[1] = (u32)(v >> 32);
-	}
-}
-
 static u64 identity(u64 frame)
 {
 	return frame;
@@ -67,7 +48,7 @@ static u64 identity(u64 frame)
 
 static void native_set_pte(pte_t *ptep, pte_t pte)
 {
-	store_entry(&ptep->val, pte.val);
+	pte_store_halves(&ptep->val, pte.val);
 }
 
 static void native_flush_tlb_one(u32 vaddr)
@@ -77,24 +58,24 @@ static void native_flush_tlb_one(u32 vaddr)
 
 static void native_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 {
-	store_entry(&ptep->val, pte.val);
+	pte_store_halves(&ptep->val, pte.val);
 	if (flush)
 		native_flush_tlb_one(vaddr);
 }
 
 static void native_pte_clear(pte_t *ptep)
 {
-	store_entry(&ptep->val, 0);
+	pte_store_halves(&ptep->val, 0);
 }
 
 static void native_set_pmd(pmd_t *pmdp, pmd_t pmd)
 {
-	store_entry(&pmdp->val, pmd.val);
+	pte_store_halves(&pmdp->val, pmd.val);
 }
 
 static void native_set_pud(pud_t *pudp, pud_t pud)
 {
-	store_entry(&pudp->val, pud.val);
+	pte_store_halves(&pudp->val, pud.val);
 	/* The CPU caches the four PDPT entries at CR3 load: reload if this is the live PDPT. */
 	if (((u32)(uintptr_t)pudp & PAGE_MASK) - PAGE_OFFSET == (read_cr3() & PAGE_MASK))
 		write_cr3(read_cr3());

@@ -3,7 +3,7 @@
  * hypercall page. Xen starts us at xen_entry in ring 1, paging on, %esi = start_info (virtual),
  * %esp = the top of its boot stack, events masked.
  */
-#include <xen/elfnote.h>
+#include "pv/xen/elfnote.h"
 #include "guest/kernel_base.h"
 
 	.text
@@ -39,19 +39,7 @@ xen_failsafe_callback:
 hypercall_page:
 	.fill 4096, 1, 0xcc
 
-/* The ELF notes the domain builder reads (xen/elfnote.h). */
-.macro elfnote type:req, desc:vararg
-	.pushsection .note.Xen, "a", @note
-	.balign 4
-	.long 2f - 1f
-	.long 4f - 3f
-	.long \type
-1:	.asciz "Xen"
-2:	.balign 4
-3:	\desc
-4:	.balign 4
-	.popsection
-.endm
+/* The ELF notes the domain builder reads. */
 
 	elfnote XEN_ELFNOTE_GUEST_OS,       .asciz "pvkmap"
 	elfnote XEN_ELFNOTE_GUEST_VERSION,  .asciz "0.1"

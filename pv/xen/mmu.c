@@ -11,6 +11,7 @@
 #include "pv/xen/hypercall.h"
 #include "pv/xen/multicall.h"
 #include "pv/ops.h"
+#include "pv/pte_store.h"
 #include "guest/cmdline.h"
 #include "guest/cpu.h"
 #include "guest/kernel_base.h"
@@ -79,22 +80,6 @@ static void mmuext(unsigned cmd, unsigned long arg)
 	}
 }
 
-/* The same half-word order as native: Xen emulates each 32-bit store separately. */
-static void store_entry(u64 *p, u64 v)
-{
-	volatile u32 *w = (volatile u32 *)p;
-
-	if (v & _PAGE_PRESENT) {
-		w[1] = (u32)(v >> 32);
-		barrier();
-		w[0] = (u32)v;
-	} else {
-		w[0] = (u32)v;
-		barrier();
-		w[1] = (u32)(v >> 32);
-	}
-}
-
 static bool store_l1(void)
 {
 	return mode() == PVMMU_WRITABLE && xen_tables_live;
@@ -103,7 +88,7 @@ static bool store_l1(void)
 static void xen_set_pte(pte_t *ptep, pte_t pte)
 {
 	if (store_l1())
-		store_entry(&ptep->val, pte.val);
+		pte_store_halves(&ptep->val, pte.val);
 	else
 		update_entry(ptep, pte.val);
 }
@@ -113,7 +98,7 @@ static void xen_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 	u32 flags = flush ? UVMF_INVLPG | UVMF_LOCAL : UVMF_NONE;
 
 	if (store_l1()) {
-		store_entry(&ptep->val, pte.val);
+		pte_store_halves(&ptep->val, pte.val);
 		if (flush)
 			mmuext(MMUEXT_INVLPG_LOCAL, vaddr);
 	} else if (batching()) {

@@ -15,25 +15,12 @@
  * take an event, we only send one.
  */
 #include <xen/xen.h>
-#include <xen/elfnote.h>
+#include "pv/xen/elfnote.h"	/* the elfnote macro, shared with the kernel */
 #include "abi.h"	/* generated from sched.h, event_channel.h, io/console.h */
 
 #define VIRT_BASE	0xC0000000
 #define HYPERCALL(nr)	(hypercall_page + (nr) * 32)
 
-/* One Xen ELF note, read by the domain builder in dom0 (libxenguest). */
-.macro elfnote type:req, desc:vararg
-	.pushsection .note.Xen, "a", @note
-	.balign 4
-	.long 2f - 1f		/* name size */
-	.long 4f - 3f		/* descriptor size */
-	.long \type
-1:	.asciz "Xen"
-2:	.balign 4
-3:	\desc
-4:	.balign 4
-	.popsection
-.endm
 
 	elfnote XEN_ELFNOTE_GUEST_OS,       .asciz "minipv"
 	elfnote XEN_ELFNOTE_XEN_VERSION,    .asciz "xen-3.0"
