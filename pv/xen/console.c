@@ -21,13 +21,12 @@ static const struct console console_io = { "xen-console-io", console_io_write };
 static void notify(void)
 {
 	static bool notifying;
-	struct evtchn_send send = { .port = xen_start_info.console.domU.evtchn };
 
 	/* If the notification itself fails, the panic it raises must not notify again. */
 	if (notifying)
 		return;
 	notifying = true;
-	xen_event_channel_op(EVTCHNOP_send, &send);
+	xen_evtchn_send(xen_start_info.console.domU.evtchn);
 	notifying = false;
 }
 
@@ -70,7 +69,7 @@ void xen_console_early_init(void)
 void xen_console_ring_init(void)
 {
 	/* The ring page is one of ours, in the boot region: lowmem, so in the direct map. */
-	unsigned long pfn = xen_m2p[xen_start_info.console.domU.mfn];
+	unsigned long pfn = xen_mfn_to_pfn(xen_start_info.console.domU.mfn);
 
 	ring = (struct xencons_interface *)(uintptr_t)(PAGE_OFFSET + (pfn << PAGE_SHIFT));
 	console_unregister(&console_io);

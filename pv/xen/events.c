@@ -77,6 +77,37 @@ void xen_evtchn_upcall(void)
 	} while (1);
 }
 
+void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port))
+{
+	struct evtchn_unmask unmask = { .port = port };
+
+	BUG_ON(port >= NR_PORTS);
+	handlers[port] = handler;
+	xen_event_channel_op(EVTCHNOP_unmask, &unmask);
+}
+
+void xen_evtchn_unbind(unsigned port)
+{
+	struct evtchn_close close = { .port = port };
+
+	xen_event_channel_op(EVTCHNOP_close, &close);
+	handlers[port] = NULL;
+}
+
+void xen_evtchn_send(unsigned port)
+{
+	struct evtchn_send send = { .port = port };
+
+	xen_event_channel_op(EVTCHNOP_send, &send);
+}
+
+bool xen_evtchn_is_pending(unsigned port)
+{
+	const unsigned bits = sizeof(xen_ulong_t) * 8;
+
+	return xen_shared_info->evtchn_pending[port / bits] & ((xen_ulong_t)1 << (port % bits));
+}
+
 void xen_failsafe(void);
 void xen_failsafe(void)
 {

@@ -30,13 +30,33 @@ static const char *errno_name(long rc)
  * Enter Xen through the hypercall page: under QEMU's TCG only its int $0x82 stubs reach Xen
  * correctly from a PV guest. Arguments in ebx, ecx, edx, esi, edi; result in eax.
  */
+/* Hypercalls whose first argument is a command: counted per command too. */
+static bool takes_command(unsigned nr)
+{
+	switch (nr) {
+	case __HYPERVISOR_memory_op:
+	case __HYPERVISOR_xen_version:
+	case __HYPERVISOR_console_io:
+	case __HYPERVISOR_vm_assist:
+	case __HYPERVISOR_vcpu_op:
+	case __HYPERVISOR_sched_op:
+	case __HYPERVISOR_callback_op:
+	case __HYPERVISOR_event_channel_op:
+		return true;
+	}
+	return false;
+}
+
 static long raw_hypercall(unsigned nr, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5)
 {
 	u32 target = (u32)(uintptr_t)hypercall_page + nr * 32;
 	struct xen_counters *c = &xen_counters[smp_processor_id()];
-	u64 t0 = rdtsc();
+	u64 t0;
 	long ret;
 
+	if (takes_command(nr) && a1 < XEN_NR_SUBOPS)
+		c->subops[nr][a1]++;
+	t0 = rdtsc();
 	__asm__ volatile("call *%[target]"
 			 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
 			 : [target] "m"(target)
@@ -111,12 +131,15 @@ void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags)
 
 void xen_multicall(multicall_entry_t *calls, unsigned count)
 {
-	long rc = raw_hypercall(__HYPERVISOR_multicall, (u32)(uintptr_t)calls, count, 0, 0, 0);
+	long rc;
 
+	/* Count first: Xen rewrites an entry's arguments when it preempts and continues it. */
+	for (unsigned i = 0; i < count; i++)
+		xen_count_batched(&calls[i]);
+	rc = raw_hypercall(__HYPERVISOR_multicall, (u32)(uintptr_t)calls, count, 0, 0, 0);
 	if (rc < 0)
 		panic("xen: multicall(%u entries) failed: %ld (%s)", count, rc, errno_name(rc));
 	for (unsigned i = 0; i < count; i++) {
-		xen_count_batched(&calls[i]);
 		if ((long)calls[i].result < 0)
 			panic("xen: multicall entry %u of %u: hypercall %lu(0x%lx, 0x%lx, 0x%lx, "
 			      "0x%lx) failed: %ld (%s)",
@@ -319,6 +342,25 @@ void xen_counters_print_json(void)
 			continue;
 		cprintf("%s\"%u\":%llu", first ? "" : ",", cmd, xen_count_mmuext_cmd(cmd));
 		first = false;
+	}
+	cprintf("},\"subops\":{");
+	first = true;
+	for (unsigned nr = 0; nr < XEN_NR_HYPERCALLS; nr++) {
+		bool any = false;
+
+		for (unsigned cmd = 0; cmd < XEN_NR_SUBOPS; cmd++) {
+			u64 n = sum(&xen_counters[0].subops[nr][cmd]);
+
+			if (!n)
+				continue;
+			if (!any)
+				cprintf("%s\"%s\":{", first ? "" : ",", hypercall_name(nr));
+			cprintf("%s\"%u\":%llu", any ? "," : "", cmd, n);
+			first = false;
+			any = true;
+		}
+		if (any)
+			cprintf("}");
 	}
 	cprintf("}");
 }

@@ -13,6 +13,7 @@
 #define MC_UPDATES_PER_BATCH 512
 #define MC_EXT_OPS_PER_BATCH 64
 #define XEN_NR_MMUEXT_CMDS 32
+#define XEN_NR_SUBOPS 16 /* commands counted per hypercall that takes one first */
 
 /* Per-CPU counters. "calls" counts a hypercall whether issued alone or inside a multicall
  * (that is what Xen's perf counters count); "traps" counts entries into Xen. */
@@ -23,6 +24,7 @@ struct xen_counters {
 	u64 page_updates;		 /* mmu_update requests */
 	u64 mmuext_ops;			 /* mmuext_op operations */
 	u64 mmuext_cmds[XEN_NR_MMUEXT_CMDS];
+	u64 subops[XEN_NR_HYPERCALLS][XEN_NR_SUBOPS]; /* by the command in the first argument */
 	u64 multicall_entries;
 };
 extern struct xen_counters xen_counters[];

@@ -51,9 +51,14 @@ static u64 pfn_to_frame(u64 pfn)
 	return xen_pfn_to_mfn((pfn_t)pfn);
 }
 
+unsigned long xen_mfn_to_pfn(unsigned long mfn)
+{
+	return mfn < xen_max_mfn ? xen_m2p[mfn] : ~0ul;
+}
+
 static u64 frame_to_pfn(u64 mfn)
 {
-	return mfn < xen_max_mfn ? xen_m2p[mfn] : ~0ull;
+	return xen_mfn_to_pfn((unsigned long)mfn);
 }
 
 /* One entry write by machine address: queued in a batch, else its own hypercall. */

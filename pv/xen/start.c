@@ -83,7 +83,7 @@ static void install_traps(void)
 /* A lowmem pseudo-physical frame's address in the boot map (the same as in the direct map). */
 static void *boot_va(unsigned long mfn)
 {
-	return (void *)(uintptr_t)(PAGE_OFFSET + (xen_m2p[mfn] << PAGE_SHIFT));
+	return (void *)(uintptr_t)(PAGE_OFFSET + (xen_mfn_to_pfn(mfn) << PAGE_SHIFT));
 }
 
 /* How far the boot tables map PAGE_OFFSET + pfn * 4 KiB contiguously. */

@@ -25,8 +25,13 @@ extern unsigned long xen_max_mfn;	 /* entries in xen_m2p */
 extern pfn_t xen_boot_mapped_end;	 /* frames below this are mapped by the boot tables */
 extern bool xen_tables_live;		 /* the kernel's own tree is pinned and loaded */
 
-/* Machine frame of pseudo-physical frame @pfn (panics if the guest does not own one). */
+/*
+ * All pfn <-> mfn conversion goes through these two (mmu.c). Machine frame of pseudo-physical
+ * frame @pfn (panics if the guest does not own one); pseudo-physical frame of machine frame
+ * @mfn (~0 if Xen's table has no entry for it).
+ */
 unsigned long xen_pfn_to_mfn(pfn_t pfn);
+unsigned long xen_mfn_to_pfn(unsigned long mfn);
 /* Machine address of the kernel-virtual (lowmem) address @p. */
 u64 xen_virt_to_machine(const void *p);
 
@@ -37,6 +42,12 @@ void xen_console_flush(void);
 
 /* Event channels and the upcall mask (events.c). */
 void xen_events_init(void);
+/* Run @handler (with events masked) whenever @port fires; unmasks the port. */
+void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port));
+/* Close @port and forget its handler. */
+void xen_evtchn_unbind(unsigned port);
+void xen_evtchn_send(unsigned port);
+bool xen_evtchn_is_pending(unsigned port);
 unsigned long xen_irq_save(void);
 void xen_irq_restore(unsigned long flags);
 

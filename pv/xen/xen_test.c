@@ -2,6 +2,7 @@
 #include "pv/xen/hypercall.h"
 #include "guest/cmdline.h"
 #include "guest/extable.h"
+#include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/platform.h"
 #include "mm/directmap.h"
@@ -140,6 +141,44 @@ static void xen_lazy_section_costs(struct ktest *t)
 		LAST_PKMAP, hypercalls);
 }
 
+static unsigned loopback_hits;
+
+static void count_hit(unsigned port)
+{
+	(void)port;
+	loopback_hits++;
+}
+
+/*
+ * An event channel looped back to ourselves: an event sent while events are masked waits
+ * (pending) and arrives when they are unmasked; sent while unmasked, it arrives at once.
+ */
+static void xen_events_wait_while_masked(struct ktest *t)
+{
+	struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
+	unsigned long flags;
+
+	xen_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	bind.remote_port = alloc.port;
+	xen_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	loopback_hits = 0;
+	flags = local_irq_save();
+	xen_evtchn_bind(alloc.port, count_hit);
+	xen_evtchn_send(bind.local_port);
+	KT_EXPECT_EQ(t, loopback_hits, 0);
+	KT_EXPECT(t, xen_evtchn_is_pending(alloc.port));
+	local_irq_enable();
+	KT_EXPECT_EQ(t, loopback_hits, 1);
+	KT_EXPECT(t, !xen_evtchn_is_pending(alloc.port));
+	xen_evtchn_send(bind.local_port);
+	KT_EXPECT_EQ(t, loopback_hits, 2);
+	local_irq_restore(flags);
+	xen_evtchn_unbind(bind.local_port);
+	xen_evtchn_unbind(alloc.port);
+}
+
 KTEST_SUITE_IF(xen, on_xen_pv, KTEST_CASE(xen_hole_comes_from_platform_parameters),
 	       KTEST_CASE(xen_accounts_for_every_page), KTEST_CASE(xen_directmap_build_costs),
-	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs));
+	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs),
+	       KTEST_CASE(xen_events_wait_while_masked));
