@@ -12,6 +12,8 @@ void boot_options_default(struct boot_options *o)
 	strlcpy(o->test, "all", sizeof(o->test));
 	o->loglevel = LOG_DEBUG;
 	o->pvmmu = PVMMU_BATCHED;
+	o->kmap_lazy = false;
+	o->kmap_debug = true;
 }
 
 bool parse_size(const char *s, u64 *out)
@@ -82,6 +84,20 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			return bad(key, val ? val : "", "not hypercall, batched or writable",
 				   "batched");
 		o->pvmmu = (enum pvmmu_mode)n;
+	} else if (!strcmp(key, "kmap")) {
+		if (val && !strcmp(val, "strict"))
+			o->kmap_lazy = false;
+		else if (val && !strcmp(val, "lazy"))
+			o->kmap_lazy = true;
+		else
+			return bad(key, val ? val : "", "not strict or lazy", "strict");
+	} else if (!strcmp(key, "kmap_debug")) {
+		if (val && !strcmp(val, "on"))
+			o->kmap_debug = true;
+		else if (val && !strcmp(val, "off"))
+			o->kmap_debug = false;
+		else
+			return bad(key, val ? val : "", "not on or off", "on");
 	} else if (!strcmp(key, "loglevel")) {
 		if (!val || !parse_int(val, &n) || n > 8)
 			return bad(key, val ? val : "", "not a level 0-8", "7");

@@ -22,13 +22,16 @@ struct boot_options {
 	char test[128];	  /* test=: "all", "none" or a comma list of suite names */
 	int loglevel;	  /* loglevel=: messages below this level are shown (0-8) */
 	enum pvmmu_mode pvmmu; /* pvmmu=hypercall|batched|writable */
+	bool kmap_lazy;	       /* kmap=strict|lazy: kmap_atomic/kmap_local unmap strategy */
+	bool kmap_debug;       /* kmap_debug=on|off: guard slots, force-map, stale-use reports */
 };
 
 #define MEM_LIMIT_MIN MiB(16)
 
 extern struct boot_options boot_options;
 
-/* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched. */
+/* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched, kmap=strict,
+ * kmap_debug=on. */
 void boot_options_default(struct boot_options *o);
 /* Parse @cmdline into @o (starting from its current values); returns the number of problems. */
 unsigned cmdline_parse(const char *cmdline, struct boot_options *o);

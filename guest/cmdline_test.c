@@ -49,7 +49,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 	static const char *const bad[] = {
 		"mem=abc",	"mem=",		 "mem", "mem=12Q", "mem=1M",
 		"mem=99999999999999999999G", "vmalloc=1M", "vmalloc=2G", "vmalloc=x",
-		"loglevel=9", "loglevel=-1", "loglevel=3K", "test=", "pvmmu=", "pvmmu=fast",
+		"loglevel=9", "loglevel=-1", "loglevel=3K", "test=", "pvmmu=", "pvmmu=fast", "kmap=fast", "kmap_debug=1",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -63,6 +63,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 		KT_EXPECT_EQ(t, o.loglevel, 7);
 		KT_EXPECT(t, !strcmp(o.test, "all"));
 		KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
+		KT_EXPECT(t, !o.kmap_lazy && o.kmap_debug);
 	}
 }
 

@@ -53,6 +53,28 @@ TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
 
+/* Hardware interrupts (native: the PIC's 16 lines at vectors 32-47). */
+.macro IRQ_STUB vec
+	.globl irq_stub_\vec
+irq_stub_\vec:
+	pushl $0
+	pushl $\vec
+	jmp irq_common
+.endm
+	.irp v,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	IRQ_STUB \v
+	.endr
+
+irq_common:
+	pushal
+	cld
+	pushl %esp
+	call irq_dispatch
+	addl $4, %esp
+	popal
+	addl $8, %esp
+	iret
+
 trap_common:
 	pushal
 	cld
@@ -68,4 +90,9 @@ trap_common:
 trap_stubs:
 	.irp v,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.long trap_stub_\v
+	.endr
+	.globl irq_stubs
+irq_stubs:
+	.irp v,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.long irq_stub_\v
 	.endr

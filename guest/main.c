@@ -5,6 +5,8 @@
 #include "guest/panic.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
+#include "guest/sched.h"
+#include "mm/highmem.h"
 #include "mm/init.h"
 #include "pv/counters.h"
 
@@ -27,6 +29,10 @@ void start_kernel(struct boot_info *bi)
 	mm_report();
 	if (bi->hooks && bi->hooks->report)
 		bi->hooks->report();
+	kmap_configure(boot_options.kmap_debug, boot_options.kmap_lazy);
+	cprintf("kmap: %s unmapping, debug checks %s\n",
+		kmap_unmap_mode == KMAP_LAZY ? "lazy" : "strict", kmap_debug ? "on" : "off");
+	sched_init();
 
 	failed = ktest_run(boot_options.test);
 	pv_counters_print_table();

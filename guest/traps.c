@@ -3,6 +3,8 @@
 #include "guest/extable.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
+#include "guest/sched.h"
+#include "mm/highmem.h"
 #include "pv/ops.h"
 
 #define KERNEL_CS 0x08
@@ -20,8 +22,8 @@ static const u64 gdt[] __aligned(8) = {
 	0x00cf92000000ffffull,
 };
 
-static u64 idt[32] __aligned(8);
-extern const u32 trap_stubs[32];
+static u64 idt[IRQ_VECTOR_BASE + NR_IRQS] __aligned(8);
+extern const u32 trap_stubs[32], irq_stubs[NR_IRQS];
 
 static const char *const vector_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
@@ -51,15 +53,48 @@ void traps_init_native(void)
 			 :
 			 : "m"(gp), "i"(KERNEL_CS), "r"(KERNEL_DS)
 			 : "memory");
-	for (unsigned v = 0; v < ARRAY_SIZE(idt); v++)
+	for (unsigned v = 0; v < 32; v++)
 		idt[v] = interrupt_gate(trap_stubs[v]);
+	for (unsigned irq = 0; irq < NR_IRQS; irq++)
+		idt[IRQ_VECTOR_BASE + irq] = interrupt_gate(irq_stubs[irq]);
 	__asm__ volatile("lidt %0" : : "m"(ip));
+}
+
+static void (*irq_handlers[NR_IRQS])(void);
+static u64 spurious_irqs;
+
+void irq_register(unsigned irq, void (*handler)(void))
+{
+	BUG_ON(irq >= NR_IRQS);
+	irq_handlers[irq] = handler;
+}
+
+void irq_exit_preempt(void)
+{
+	irq_exit();
+	if (!preempt_count() && need_resched[smp_processor_id()])
+		schedule();
+}
+
+void irq_dispatch(struct trap_frame *f)
+{
+	unsigned irq = f->vector - IRQ_VECTOR_BASE;
+
+	irq_enter();
+	if (irq < NR_IRQS && irq_handlers[irq])
+		irq_handlers[irq]();
+	else
+		spurious_irqs++;
+	irq_exit_preempt();
 }
 
 void trap_dispatch(struct trap_frame *f)
 {
 	u32 cr2 = f->vector == 14 ? pv_cpu->read_cr2() : 0;
 
+	/* A released kmap slot is reported with its last owner, probe or not. */
+	if (f->vector == 14)
+		kmap_report_stale_fault(cr2, f->eip);
 	if ((f->vector == 14 || f->vector == 13) && extable_fixup(f))
 		return;
 	pr_err("trap: vector %u (%s) error 0x%x at eip 0x%08x cr2 0x%08x\n", f->vector,

@@ -1,5 +1,6 @@
 #include "mm/gfp.h"
 #include "mm/buddy.h"
+#include "mm/highmem.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/string.h"
@@ -50,7 +51,7 @@ void *page_address(const struct page *page)
 	pfn_t pfn = page_to_pfn(page);
 
 	if (pfn >= mm_layout.max_low_pfn)
-		return NULL;
+		return page_address_highmem(page);
 	return phys_to_virt(PFN_PHYS(pfn));
 }
 

@@ -30,7 +30,10 @@ void free_pages(unsigned long vaddr, unsigned order);
 /* Give a page that was reserved at boot (e.g. a loader's page table) to the allocator. */
 void free_reserved_page(struct page *page);
 
-/* Address of a lowmem page in the direct map; NULL for a highmem page (not mapped). */
+/*
+ * Address of a lowmem page in the direct map; for a highmem page its pkmap address while
+ * kmap()ed (until the slot is recycled), else NULL: never an address that no longer maps it.
+ */
 void *page_address(const struct page *page);
 /* The page behind a direct-map address. */
 struct page *virt_to_page(const void *vaddr);

@@ -57,6 +57,9 @@ struct pv_mmu_ops {
 	void (*unpin_table)(pfn_t pud_pfn);
 	void (*lazy_enter)(void);
 	void (*lazy_leave)(void);
+	/* Issue what a lazy section has queued so far, staying in it (before handing out an
+	 * address whose mapping may still be queued). */
+	void (*lazy_flush)(void);
 };
 
 /* What irq_save() returns when interrupts (events) were enabled. */
@@ -73,6 +76,10 @@ struct pv_cpu_ops {
 	u32 (*read_cr2)(void);
 	/* Stop this VM with a verdict; halts forever where there is no way to stop. */
 	void (*shutdown)(bool success) __noreturn;
+	/* Enable interrupts and wait for one (the idle loop); returns with them enabled. */
+	void (*idle_halt)(void);
+	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
+	void (*timer_start)(void (*tick)(void), u64 period_ns);
 	/* Optional: the backend's own counters, as JSON members and as a table. */
 	void (*counters_json)(void);
 	void (*counters_table)(void);
@@ -104,6 +111,11 @@ void pv_unpin_table(pfn_t pud_pfn);
 void pv_lazy_enter(void);
 void pv_lazy_leave(void);
 void pv_alloc_table(pfn_t pfn);
+/* Not counted itself: the hypercalls it issues are. */
+static inline void pv_lazy_flush(void)
+{
+	pv_mmu->lazy_flush();
+}
 
 /* Sum of @op's count over all CPUs: what tests compare before and after a workload. */
 u64 pv_count(enum pv_op op);

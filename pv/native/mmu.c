@@ -139,6 +139,7 @@ static struct pv_mmu_ops native_mmu_ops = {
 	.unpin_table = native_nop_pfn,
 	.lazy_enter = native_nop,
 	.lazy_leave = native_nop,
+	.lazy_flush = native_nop,
 };
 
 static u32 native_read_cr2(void)
@@ -180,6 +181,8 @@ static const struct pv_cpu_ops native_cpu_ops = {
 	.irq_restore = native_irq_restore,
 	.read_cr2 = native_read_cr2,
 	.shutdown = native_shutdown,
+	.idle_halt = native_idle_halt,
+	.timer_start = native_timer_start,
 };
 
 void native_pv_init(void)

@@ -6,8 +6,12 @@
 #define NATIVE_EXIT_FAILURE 0x11
 
 #ifndef __ASSEMBLER__
+#include "guest/types.h"
+
 /* Select the native backend and enable global pages when the CPU has them. */
 void native_pv_init(void);
+void native_timer_start(void (*tick)(void), u64 period_ns);
+void native_idle_halt(void);
 #endif
 
 #endif

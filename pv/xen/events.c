@@ -7,6 +7,8 @@
 #include "pv/xen/hypercall.h"
 #include "guest/cpu.h"
 #include "guest/panic.h"
+#include "guest/preempt.h"
+#include "guest/traps.h"
 #include "pv/ops.h"
 
 #define NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
@@ -62,13 +64,19 @@ static void dispatch_pending(void)
 	}
 }
 
-/* Called from xen_event_callback with events masked; returns with them unmasked. */
+/*
+ * Called from xen_event_callback with events masked; returns with them unmasked. Handlers
+ * run in interrupt context; a switch that became due happens before unmasking, as on the
+ * way out of a native interrupt.
+ */
 void xen_evtchn_upcall(void);
 void xen_evtchn_upcall(void)
 {
 	xen_upcalls++;
 	do {
+		irq_enter();
 		dispatch_pending();
+		irq_exit_preempt();
 		xen_vcpu->evtchn_upcall_mask = 0;
 		barrier();
 		if (!xen_vcpu->evtchn_upcall_pending)

@@ -221,6 +221,33 @@ void xen_sched_yield(void)
 		panic("xen: sched_op(yield) failed: %ld (%s)", rc, errno_name(rc));
 }
 
+void xen_sched_block(void)
+{
+	long rc = raw_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: sched_op(block) failed: %ld (%s)", rc, errno_name(rc));
+}
+
+void xen_set_timer_op(u64 deadline_ns)
+{
+	long rc = raw_hypercall(__HYPERVISOR_set_timer_op, (u32)deadline_ns,
+				(u32)(deadline_ns >> 32), 0, 0, 0);
+
+	if (rc < 0)
+		panic("xen: set_timer_op(%llu) failed: %ld (%s)", deadline_ns, rc, errno_name(rc));
+}
+
+long xen_vcpu_op(int cmd, unsigned vcpu, void *arg)
+{
+	long rc = raw_hypercall(__HYPERVISOR_vcpu_op, (u32)cmd, vcpu, (u32)(uintptr_t)arg, 0, 0);
+
+	if (rc < 0)
+		panic("xen: vcpu_op(cmd=%d vcpu=%u) failed: %ld (%s)", cmd, vcpu, rc,
+		      errno_name(rc));
+	return rc;
+}
+
 long xen_console_write(const char *s, unsigned len)
 {
 	return raw_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (u32)(uintptr_t)s, 0,

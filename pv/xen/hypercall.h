@@ -62,6 +62,11 @@ long xen_memory_op(unsigned cmd, void *arg);
 void xen_vm_assist(unsigned cmd, unsigned type);
 void xen_event_channel_op(int cmd, void *arg);
 void xen_sched_yield(void);
+/* SCHEDOP_block: unmask events and sleep until one is pending. */
+void xen_sched_block(void);
+/* Fire VIRQ_TIMER once at Xen system time @deadline_ns. */
+void xen_set_timer_op(u64 deadline_ns);
+long xen_vcpu_op(int cmd, unsigned vcpu, void *arg);
 /* console_io write: returns the error instead of crashing (it is the crash path's channel). */
 long xen_console_write(const char *s, unsigned len);
 /* SCHEDOP_shutdown: does not return. */

@@ -219,6 +219,7 @@ static struct pv_mmu_ops xen_mmu_ops = {
 	.unpin_table = xen_unpin_table,
 	.lazy_enter = xen_lazy_enter,
 	.lazy_leave = xen_lazy_leave,
+	.lazy_flush = mc_flush,
 };
 
 void xen_mmu_init(void)

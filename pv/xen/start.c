@@ -58,6 +58,8 @@ static const struct pv_cpu_ops xen_cpu_ops = {
 	.irq_restore = xen_irq_restore,
 	.read_cr2 = xen_read_cr2,
 	.shutdown = xen_cpu_shutdown,
+	.idle_halt = xen_idle_halt,
+	.timer_start = xen_timer_start,
 	.counters_json = xen_counters_print_json,
 	.counters_table = xen_counters_print_table,
 };

@@ -56,6 +56,10 @@ u64 xen_clock_ns(void);
 /* A TSC interval in nanoseconds, at Xen's current scale for this vCPU. */
 u64 xen_tsc_to_ns(u64 delta);
 
+/* The tick and the idle wait (timer.c). */
+void xen_timer_start(void (*tick)(void), u64 period_ns);
+void xen_idle_halt(void);
+
 /* The MMU backend (mmu.c). */
 void xen_mmu_init(void);
 void xen_mmu_configure(void);

@@ -1,0 +1,190 @@
+#include "guest/sched.h"
+#include "guest/irqflags.h"
+#include "guest/panic.h"
+#include "guest/printk.h"
+#include "guest/spinlock.h"
+#include "guest/string.h"
+#include "guest/wait.h"
+#include "mm/gfp.h"
+#include "mm/kmap_local.h"
+#include "pv/ops.h"
+
+u32 preempt_counts[NR_CPUS];
+bool need_resched[NR_CPUS];
+struct thread *current_threads[NR_CPUS];
+u64 jiffies;
+void (*tick_hook)(void);
+
+static struct list_head run_queue[NR_CPUS];
+static spinlock_t rq_lock[NR_CPUS];
+static struct thread boot_threads[NR_CPUS], *idle_threads[NR_CPUS];
+static struct wait_queue exit_wait;
+
+void switch_to(struct thread *prev, struct thread *next);
+void thread_trampoline(void);
+void thread_start(struct thread *t) __noreturn;
+
+/* Pick the next thread: the head of the run queue, else this CPU's idle thread. */
+static struct thread *pick_next(unsigned cpu)
+{
+	struct thread *next;
+
+	if (list_empty(&run_queue[cpu]))
+		return idle_threads[cpu];
+	next = list_first_entry(&run_queue[cpu], struct thread, link);
+	list_del(&next->link);
+	next->on_rq = false;
+	return next;
+}
+
+void schedule(void)
+{
+	unsigned cpu = smp_processor_id();
+	struct thread *prev = current_threads[cpu], *next;
+
+	if (preempt_count())
+		panic("schedule() from %s with preempt_count 0x%x (atomic context)", prev->name,
+		      preempt_count());
+	spin_lock(&rq_lock[cpu]);
+	need_resched[cpu] = false;
+	/* A running thread goes to the back of the queue; a sleeping one waits to be woken. */
+	if (prev->state == THREAD_RUNNABLE && prev != idle_threads[cpu] && !prev->on_rq) {
+		list_add_tail(&prev->link, &run_queue[cpu]);
+		prev->on_rq = true;
+	}
+	next = pick_next(cpu);
+	spin_unlock(&rq_lock[cpu]);
+	if (next == prev)
+		return;
+	kmap_local_sched_out(prev);
+	current_threads[cpu] = next;
+	next->switches++;
+	switch_to(prev, next);
+	/* Back in @prev, switched in again by someone's schedule(). */
+	kmap_local_sched_in(current_thread());
+}
+
+void preempt_enable(void)
+{
+	unsigned cpu = smp_processor_id();
+
+	__asm__ volatile("" ::: "memory");
+	preempt_counts[cpu] -= PREEMPT_OFFSET;
+	if (!preempt_counts[cpu] && need_resched[cpu]) {
+		unsigned long flags = local_irq_save();
+
+		if (flags & PV_IRQS_ENABLED)
+			schedule(); /* with interrupts off we cannot be sure it is safe: wait */
+		local_irq_restore(flags);
+	}
+}
+
+void yield(void)
+{
+	unsigned long flags = local_irq_save();
+
+	schedule();
+	local_irq_restore(flags);
+}
+
+void wake_thread(struct thread *t)
+{
+	unsigned long flags = spin_lock_irqsave(&rq_lock[t->cpu]);
+
+	if (t->state == THREAD_SLEEPING) {
+		t->state = THREAD_RUNNABLE;
+		/* It may not have switched away yet: it is on the queue at most once. */
+		if (!t->on_rq && t != current_threads[t->cpu]) {
+			list_add_tail(&t->link, &run_queue[t->cpu]);
+			t->on_rq = true;
+		}
+		need_resched[t->cpu] = true;
+	}
+	spin_unlock_irqrestore(&rq_lock[t->cpu], flags);
+}
+
+void sched_tick(void)
+{
+	jiffies++;
+	if (tick_hook)
+		tick_hook();
+	need_resched[smp_processor_id()] = true;
+}
+
+void thread_start(struct thread *t)
+{
+	kmap_local_sched_in(t);
+	local_irq_enable();
+	t->fn(t->arg);
+	local_irq_disable();
+	t->state = THREAD_DEAD;
+	wake_up(&exit_wait);
+	schedule();
+	panic("thread %s ran after exiting", t->name);
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
+{
+	unsigned long stack = __get_free_pages(GFP_KERNEL, 1);
+	struct thread *t;
+	u32 *sp;
+
+	if (!stack)
+		return NULL;
+	/* The struct sits at the bottom of its own stack: one allocation per thread. */
+	t = (struct thread *)stack;
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = smp_processor_id();
+	t->stack = stack;
+	sp = (u32 *)(stack + THREAD_STACK_PAGES * PAGE_SIZE);
+	*--sp = (u32)(uintptr_t)thread_trampoline; /* switch_to's ret */
+	*--sp = 0;				    /* ebp */
+	*--sp = (u32)(uintptr_t)t;		    /* ebx: the trampoline's argument */
+	*--sp = 0;				    /* esi */
+	*--sp = 0;				    /* edi */
+	t->esp = (u32)(uintptr_t)sp;
+	t->state = THREAD_SLEEPING;
+	wake_thread(t);
+	return t;
+}
+
+void thread_join(struct thread *t)
+{
+	wait_event(&exit_wait, t->state == THREAD_DEAD);
+	free_pages(t->stack, 1);
+}
+
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		local_irq_disable();
+		if (!list_empty(&run_queue[smp_processor_id()]))
+			schedule();
+		else
+			pv_cpu->idle_halt(); /* enables interrupts and waits for one */
+	}
+}
+
+void sched_init(void)
+{
+	unsigned cpu = smp_processor_id();
+	struct thread *boot = &boot_threads[cpu];
+
+	list_init(&run_queue[cpu]);
+	wait_queue_init(&exit_wait);
+	boot->name = "boot";
+	boot->state = THREAD_RUNNABLE;
+	boot->cpu = cpu;
+	current_threads[cpu] = boot;
+	idle_threads[cpu] = thread_create("idle", idle_loop, NULL);
+	if (!idle_threads[cpu])
+		panic("sched: no memory for the idle thread");
+	/* The idle thread is picked only when nothing else runs: keep it off the queue. */
+	list_del(&idle_threads[cpu]->link);
+	idle_threads[cpu]->on_rq = false;
+	pv_cpu->timer_start(sched_tick, 10 * 1000 * 1000);
+}

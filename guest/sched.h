@@ -1,0 +1,65 @@
+/*
+ * Kernel threads and a small preemptive round-robin scheduler per CPU. A timer tick marks a
+ * switch as due; it happens on the way out of the interrupt when nothing holds preemption
+ * off, or at the next preempt_enable(). Threads sleep on wait queues (guest/wait.h).
+ */
+#ifndef GUEST_SCHED_H
+#define GUEST_SCHED_H
+
+#include "guest/list.h"
+#include "guest/preempt.h"
+#include "mm/kmap_stack.h"
+
+#define THREAD_STACK_PAGES 2
+#define KMAP_LOCAL_MAX 16 /* kmap_local depth per thread (mm/kmap_local.c) */
+
+enum thread_state { THREAD_RUNNABLE, THREAD_SLEEPING, THREAD_DEAD };
+
+/* A thread's kmap_local slots, kept across switches (mm/kmap_local.c owns the meaning). */
+struct kmap_local_state {
+	struct kmap_stack stack;
+	u64 pteval[KMAP_LOCAL_MAX]; /* what each slot maps, re-installed on switch-in */
+};
+
+struct thread {
+	u32 esp; /* saved by switch_to(); must stay first (switch.S) */
+	const char *name;
+	enum thread_state state;
+	unsigned cpu;
+	struct list_head link; /* run queue */
+	bool on_rq;	       /* linked on the run queue */
+	struct list_head wait_link; /* wait queue */
+	void (*fn)(void *arg);
+	void *arg;
+	unsigned long stack; /* lowmem pages, 0 for a CPU's boot thread */
+	struct kmap_local_state kmap_local;
+	u64 switches; /* times switched in */
+};
+
+extern struct thread *current_threads[NR_CPUS];
+
+static inline struct thread *current_thread(void)
+{
+	return current_threads[smp_processor_id()];
+}
+
+/* Make the running boot code this CPU's first thread, create its idle thread, start ticks. */
+void sched_init(void);
+/* A new runnable thread running @fn(@arg); it exits when @fn returns. NULL without memory. */
+struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg);
+/* Wait until @t has exited, then free it. */
+void thread_join(struct thread *t);
+/* Give the CPU to another runnable thread, if any (voluntary switch). */
+void yield(void);
+/* Switch to the next runnable thread; the caller has interrupts off and preemption on. */
+void schedule(void);
+/* Make @t runnable (from a wait queue). */
+void wake_thread(struct thread *t);
+/* Called on every timer tick, in interrupt context. */
+void sched_tick(void);
+/* Ticks since sched_init() on this CPU. */
+extern u64 jiffies;
+/* If set, called on every tick in interrupt context (tests use it to map in an interrupt). */
+extern void (*tick_hook)(void);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * switch_to(prev, next): save the callee-saved registers and stack pointer of @prev, load
+ * @next's, and return on @next's stack (struct thread keeps esp first).
+ */
+	.text
+	.globl switch_to
+switch_to:
+	movl 4(%esp), %eax	/* prev */
+	movl 8(%esp), %edx	/* next */
+	pushl %ebp
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl %esp, (%eax)
+	movl (%edx), %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	ret
+
+/* A new thread's first return lands here, with its struct thread in %ebx. */
+	.globl thread_trampoline
+thread_trampoline:
+	pushl %ebx
+	call thread_start
+	ud2

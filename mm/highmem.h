@@ -1,0 +1,64 @@
+/*
+ * Temporary kernel mappings of (highmem) pages, the three kinds Linux has had:
+ *
+ *   kmap(page) / kunmap(page)                persistent: any context that may sleep, any
+ *                                            number of CPUs; 512 slots in the pkmap window
+ *   kmap_atomic(page) / kunmap_atomic(addr)  no sleeping, no preemption until unmapped;
+ *                                            usable from interrupts
+ *   kmap_local_page(page) / kunmap_local(a)  preemptible: the thread's slots follow it
+ *                                            across switches
+ *
+ * Atomic and local maps share one mechanism (as Linux does since 5.11): a stack of slots per
+ * CPU in the fixmap, indexed by the running thread's nesting depth, strictly LIFO.
+ */
+#ifndef MM_HIGHMEM_H
+#define MM_HIGHMEM_H
+
+#include "mm/gfp.h"
+
+/* Map @page for as long as needed; may sleep until a pkmap slot frees. Lowmem: its address. */
+void *kmap(struct page *page);
+void kunmap(struct page *page);
+
+void *kmap_atomic(struct page *page);
+void kunmap_atomic(void *vaddr);
+
+void *kmap_local_page(struct page *page);
+void kunmap_local(void *vaddr);
+
+void copy_highpage(struct page *to, struct page *from);
+void clear_highpage(struct page *page);
+void memcpy_to_page(struct page *page, size_t offset, const void *from, size_t len);
+void memcpy_from_page(void *to, struct page *page, size_t offset, size_t len);
+
+/* The pkmap window's address for @page while it is kmapped, else NULL (mm/page_address.c). */
+void *page_address_highmem(const struct page *page);
+void set_page_address(const struct page *page, void *vaddr);
+
+/*
+ * Unmap strategy for kmap_atomic/kmap_local (kmap=):
+ *   strict  clear the PTE and flush that entry on every unmap (Linux's way)
+ *   lazy    leave the PTE on unmap; the next map of the slot replaces it and flushes the
+ *           entry in the same update. Gives up: a stale mapping of the last page stays
+ *           reachable through the slot until it is reused, so a use after unmap reads the
+ *           old page instead of faulting. Refused while the debug checks are on.
+ */
+enum kmap_unmap { KMAP_STRICT, KMAP_LAZY };
+extern enum kmap_unmap kmap_unmap_mode;
+/*
+ * Debug checks (kmap_debug=, on by default and always in tests): an unmapped guard slot
+ * between kmap slots, lowmem pages forced through the slots, and a fault on a released slot
+ * reported with the slot's last owner.
+ */
+extern bool kmap_debug;
+/* Apply the kmap= and kmap_debug= options; prints why when lazy is refused. */
+void kmap_configure(bool debug, bool lazy);
+
+/* A page fault at @vaddr: if it hit a released kmap slot, report its last owner. */
+bool kmap_report_stale_fault(u32 vaddr, u32 eip);
+extern u64 kmap_stale_faults;
+
+/* The fixmap address of this CPU's slot @idx (the guard slots counted out). */
+u32 kmap_slot_vaddr(unsigned cpu, unsigned idx);
+
+#endif

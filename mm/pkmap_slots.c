@@ -1,0 +1,55 @@
+#include "mm/pkmap_slots.h"
+#include "guest/panic.h"
+
+/* Clear every slot nobody uses any more, then flush the window once. */
+static void flush_all_zero_slots(struct pkmap_slots *s, const struct pkmap_slot_ops *ops)
+{
+	bool cleared = false;
+
+	for (unsigned nr = 0; nr < LAST_PKMAP; nr++) {
+		if (s->count[nr] != 1)
+			continue;
+		s->count[nr] = 0;
+		ops->clear(nr, s->page[nr]);
+		s->page[nr] = NULL;
+		cleared = true;
+	}
+	if (cleared) {
+		ops->flush();
+		s->flushes++;
+	}
+}
+
+int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct pkmap_slot_ops *ops)
+{
+	for (unsigned tries = LAST_PKMAP; tries > 0; tries--) {
+		s->last = (s->last + 1) & (LAST_PKMAP - 1);
+		if (!s->last) {
+			flush_all_zero_slots(s, ops);
+			tries = LAST_PKMAP;
+		}
+		if (!s->count[s->last]) {
+			s->count[s->last] = 1;
+			s->page[s->last] = page;
+			return (int)s->last;
+		}
+	}
+	return -1;
+}
+
+void pkmap_slot_use(struct pkmap_slots *s, unsigned nr)
+{
+	if (nr >= LAST_PKMAP || s->count[nr] < 1)
+		panic("pkmap: slot %u used while free (count %d)", nr,
+		      nr < LAST_PKMAP ? s->count[nr] : -1);
+	s->count[nr]++;
+}
+
+bool pkmap_slot_put(struct pkmap_slots *s, unsigned nr)
+{
+	if (nr >= LAST_PKMAP || s->count[nr] < 2)
+		panic("pkmap: kunmap of slot %u with count %d: no user left (a count must never "
+		      "reach 0 without a flush)",
+		      nr, nr < LAST_PKMAP ? s->count[nr] : -1);
+	return --s->count[nr] == 1;
+}

@@ -1,0 +1,34 @@
+/*
+ * The Xen PV tick: VIRQ_TIMER on an event channel, re-armed as a single-shot timer on every
+ * tick (the default 10 ms periodic timer is stopped, so each tick is ours to count).
+ */
+#include "pv/xen/hypercall.h"
+#include <xen/vcpu.h>
+
+static void (*tick_fn)(void);
+static u64 period;
+
+static void timer_event(unsigned port)
+{
+	(void)port;
+	xen_set_timer_op(xen_clock_ns() + period);
+	tick_fn();
+}
+
+void xen_timer_start(void (*tick)(void), u64 period_ns)
+{
+	struct evtchn_bind_virq bind = { .virq = VIRQ_TIMER, .vcpu = 0 };
+
+	tick_fn = tick;
+	period = period_ns;
+	xen_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	xen_event_channel_op(EVTCHNOP_bind_virq, &bind);
+	xen_evtchn_bind(bind.port, timer_event);
+	xen_set_timer_op(xen_clock_ns() + period);
+}
+
+void xen_idle_halt(void)
+{
+	/* Called with events masked: SCHEDOP_block unmasks them atomically, then sleeps. */
+	xen_sched_block();
+}
