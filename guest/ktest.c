@@ -1,8 +1,53 @@
 #include <stdarg.h>
 #include "guest/ktest.h"
+#include "guest/console.h"
+#include "guest/irqflags.h"
+#include "guest/preempt.h"
 #include "guest/string.h"
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
+
+struct kjmp_buf {
+	u32 regs[6];
+};
+int kjmp_set(struct kjmp_buf *buf);
+void kjmp_long(struct kjmp_buf *buf, int val) __noreturn;
+
+static struct kjmp_buf *panic_catcher;
+char ktest_last_panic[256];
+
+bool ktest_catch_panic(const char *msg)
+{
+	struct kjmp_buf *buf = panic_catcher;
+
+	if (!buf)
+		return false;
+	panic_catcher = NULL;
+	strlcpy(ktest_last_panic, msg, sizeof(ktest_last_panic));
+	cprintf("    # expected panic caught: %s\n", msg);
+	kjmp_long(buf, 1);
+}
+
+bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
+{
+	struct kjmp_buf buf;
+	u32 preempt = preempt_count();
+	unsigned long flags = local_irq_save();
+
+	local_irq_restore(flags);
+	ktest_last_panic[0] = 0;
+	if (kjmp_set(&buf) == 0) {
+		panic_catcher = &buf;
+		fn(arg);
+		panic_catcher = NULL;
+		return false;
+	}
+	/* Back from panic(): undo what the panicking path had switched off. */
+	console_in_panic = false;
+	preempt_counts[smp_processor_id()] = preempt;
+	local_irq_restore(flags);
+	return true;
+}
 
 bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *fmt, ...)
 {

@@ -47,6 +47,17 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 /* A diagnostic line inside the current case's output. */
 #define kt_info(fmt, ...) cprintf("    # " fmt "\n", ##__VA_ARGS__)
 
+/*
+ * Run @fn(@arg), which must panic: the panic is caught instead of ending the VM, and the
+ * preemption count and interrupt state are put back as they were. Returns true if it
+ * panicked; the message is in ktest_last_panic. For misuse checks only: a panic that left a
+ * lock held would still leave it held.
+ */
+bool ktest_expect_panic(void (*fn)(void *arg), void *arg);
+extern char ktest_last_panic[256];
+/* Set while ktest_expect_panic() runs: panic() jumps back instead of stopping. */
+bool ktest_catch_panic(const char *msg);
+
 /* Run the suites @filter names ("all", "none", or "a,b"); returns how many cases failed. */
 unsigned ktest_run(const char *filter);
 

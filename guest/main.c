@@ -1,6 +1,7 @@
 /* The boot path every entry shares once it has a console: options, memory, tests, verdict. */
 #include "guest/boot_info.h"
 #include "guest/cmdline.h"
+#include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/panic.h"
 #include "guest/platform.h"
@@ -33,6 +34,7 @@ void start_kernel(struct boot_info *bi)
 	cprintf("kmap: %s unmapping, debug checks %s\n",
 		kmap_unmap_mode == KMAP_LAZY ? "lazy" : "strict", kmap_debug ? "on" : "off");
 	sched_init();
+	local_irq_enable(); /* ticks from here on: tests run preemptible */
 
 	failed = ktest_run(boot_options.test);
 	pv_counters_print_table();

@@ -31,6 +31,13 @@ void clear_highpage(struct page *page);
 void memcpy_to_page(struct page *page, size_t offset, const void *from, size_t len);
 void memcpy_from_page(void *to, struct page *page, size_t offset, size_t len);
 
+/* Clear every unused pkmap slot now and flush once, as a wrap would (Linux's name). */
+void kmap_flush_unused(void);
+/* pkmap state for tests and reports: wraps that flushed, the round-robin cursor, sleeps. */
+u64 pkmap_flushes(void);
+unsigned pkmap_cursor(void);
+extern u64 pkmap_sleeps;
+
 /* The pkmap window's address for @page while it is kmapped, else NULL (mm/page_address.c). */
 void *page_address_highmem(const struct page *page);
 void set_page_address(const struct page *page, void *vaddr);

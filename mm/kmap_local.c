@@ -111,7 +111,7 @@ static void unmap_slot(void *vaddr, const void *caller)
 	t->kmap_local.pteval[idx] = 0;
 	slot_info[cpu][idx].live = false;
 	slot_info[cpu][idx].releaser = caller;
-	kmap_stack_pop(&t->kmap_local.stack, (unsigned)idx, va, va, caller);
+	kmap_stack_pop(&t->kmap_local.stack, (unsigned)idx, va, kmap_slot_vaddr(cpu, top), caller);
 	local_irq_restore(flags);
 }
 

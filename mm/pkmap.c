@@ -38,8 +38,8 @@ static unsigned slot_of(const void *vaddr)
 	return ((u32)(uintptr_t)vaddr - mm_layout.pkmap_base) >> PAGE_SHIFT;
 }
 
-/* Map @page into a free slot; called with kmap_lock held, may drop it to sleep. */
-static void *map_new_virtual(struct page *page, unsigned long *flags)
+/* Map @page into a free slot; called with kmap_lock held (interrupts off), may sleep. */
+static void *map_new_virtual(struct page *page)
 {
 	for (;;) {
 		int nr;
@@ -57,11 +57,17 @@ static void *map_new_virtual(struct page *page, unsigned long *flags)
 			set_page_address(page, (void *)(uintptr_t)va);
 			return (void *)(uintptr_t)va;
 		}
-		/* Every slot is in use: sleep until a kunmap frees one. */
+		/*
+		 * Every slot is in use: sleep until a kunmap frees one. Queued before the lock is
+		 * dropped, so a kunmap in between cannot miss us; interrupts stay off until
+		 * schedule() switches away.
+		 */
 		pkmap_sleeps++;
-		spin_unlock_irqrestore(&kmap_lock, *flags);
-		wait_event(&pkmap_wait, true);
-		*flags = spin_lock_irqsave(&kmap_lock);
+		wait_prepare(&pkmap_wait);
+		spin_unlock(&kmap_lock);
+		schedule();
+		wait_finish(&pkmap_wait);
+		spin_lock(&kmap_lock);
 		/* Someone else may have mapped this page while we slept. */
 		vaddr = page_address(page);
 		if (vaddr)
@@ -82,7 +88,7 @@ void *kmap(struct page *page)
 	flags = spin_lock_irqsave(&kmap_lock);
 	vaddr = page_address(page);
 	if (!vaddr)
-		vaddr = map_new_virtual(page, &flags);
+		vaddr = map_new_virtual(page);
 	pkmap_slot_use(&pkmap, slot_of(vaddr));
 	pkmap_owner[slot_of(vaddr)] = __builtin_return_address(0);
 	spin_unlock_irqrestore(&kmap_lock, flags);
@@ -123,4 +129,19 @@ bool pkmap_slot_info(u32 vaddr, int *count, const void **owner)
 u64 pkmap_flushes(void)
 {
 	return pkmap.flushes;
+}
+
+unsigned pkmap_cursor(void)
+{
+	return pkmap.last;
+}
+
+void kmap_flush_unused(void)
+{
+	unsigned long flags = spin_lock_irqsave(&kmap_lock);
+
+	pv_lazy_enter();
+	pkmap_slots_flush_unused(&pkmap, &pkmap_ops);
+	pv_lazy_leave();
+	spin_unlock_irqrestore(&kmap_lock, flags);
 }

@@ -1,8 +1,7 @@
 #include "mm/pkmap_slots.h"
 #include "guest/panic.h"
 
-/* Clear every slot nobody uses any more, then flush the window once. */
-static void flush_all_zero_slots(struct pkmap_slots *s, const struct pkmap_slot_ops *ops)
+void pkmap_slots_flush_unused(struct pkmap_slots *s, const struct pkmap_slot_ops *ops)
 {
 	bool cleared = false;
 
@@ -25,7 +24,7 @@ int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct 
 	for (unsigned tries = LAST_PKMAP; tries > 0; tries--) {
 		s->last = (s->last + 1) & (LAST_PKMAP - 1);
 		if (!s->last) {
-			flush_all_zero_slots(s, ops);
+			pkmap_slots_flush_unused(s, ops);
 			tries = LAST_PKMAP;
 		}
 		if (!s->count[s->last]) {

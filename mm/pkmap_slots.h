@@ -32,6 +32,8 @@ struct pkmap_slot_ops {
  * slot (its count set to 1, page recorded), or -1 when every slot is in use.
  */
 int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct pkmap_slot_ops *ops);
+/* Clear every slot with count 1 and, if any was, flush the window once (done on a wrap). */
+void pkmap_slots_flush_unused(struct pkmap_slots *s, const struct pkmap_slot_ops *ops);
 /* One more user of slot @nr (mapped, count >= 1). Panics on a free slot. */
 void pkmap_slot_use(struct pkmap_slots *s, unsigned nr);
 /* One user fewer; returns true when the slot just became unused (count 1): wake waiters. */
