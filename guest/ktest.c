@@ -43,7 +43,6 @@ bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 		return false;
 	}
 	/* Back from panic(): undo what the panicking path had switched off. */
-	console_in_panic = false;
 	preempt_counts[smp_processor_id()] = preempt;
 	local_irq_restore(flags);
 	return true;

@@ -37,6 +37,7 @@ void start_kernel(struct boot_info *bi)
 	local_irq_enable(); /* ticks from here on: tests run preemptible */
 
 	failed = ktest_run(boot_options.test);
+	cprintf("sched: %llu timer ticks during the run\n", jiffies);
 	pv_counters_print_table();
 	pv_counters_print_json();
 	kernel_poweroff(failed == 0);

@@ -21,12 +21,12 @@ void panic(const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 
-	local_irq_disable();
-	console_in_panic = true;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	ktest_catch_panic(buf); /* returns only if no test expects this panic */
+	local_irq_disable();
+	console_in_panic = true;
 	cprintf("PANIC: %s (called from %p)\n", buf, __builtin_return_address(0));
 	/* The counters show what the MMU was doing; skip them if printing them panicked. */
 	if (!panicking) {

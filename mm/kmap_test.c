@@ -299,7 +299,7 @@ static void kmap_atomic_in_interrupt_keeps_all_maps(struct ktest *t)
 	}
 	irq_ran = 0;
 	tick_hook = map_in_interrupt;
-	while (!irq_ran && jiffies - start < 100)
+	while (!irq_ran && *(volatile u64 *)&jiffies - start < 100)
 		cpu_relax();
 	KT_EXPECT(t, irq_ran);
 	KT_EXPECT(t, irq_mapped_ok);

@@ -73,8 +73,11 @@ static void install_traps(void)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(vectors); i++, n++) {
 		table[n].vector = vectors[i];
-		table[n].flags = 0; /* DPL 0: only the kernel may raise them */
-		TI_SET_IF(&table[n], 1); /* mask events on entry, as an interrupt gate would */
+		/*
+		 * DPL 0: only the kernel raises them. Events are left as they were (no TI_SET_IF):
+		 * Xen would mask them on entry and a plain iret would never unmask them again.
+		 */
+		table[n].flags = 0;
 		table[n].cs = FLAT_KERNEL_CS;
 		table[n].address = trap_stubs[vectors[i]];
 	}
