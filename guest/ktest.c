@@ -63,45 +63,51 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	return false;
 }
 
-/* Is @s named by the comma-separated @filter, and does it apply to this platform? */
+/*
+ * The filter is a comma list of words: "all", a suite's name, or "-name" to leave one out
+ * ("all,-highmem"). "none" names nothing.
+ */
+static bool word_is(const char *word, size_t n, const char *name)
+{
+	return n == strlen(name) && !strncmp(word, name, n);
+}
+
+/* Is @s chosen by @filter, and does it apply to this platform? */
 static bool selected(const char *filter, const struct ktest_suite *s)
 {
-	const char *name = s->name;
-	size_t len = strlen(name);
+	bool chosen = false;
 
 	if (s->applies && !s->applies())
 		return false;
-	if (!strcmp(filter, "all"))
-		return true;
 	for (const char *p = filter; *p;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 
-		if (n == len && !strncmp(p, name, n))
-			return true;
+		if (word_is(p, n, "all") || word_is(p, n, s->name))
+			chosen = true;
+		else if (*p == '-' && word_is(p + 1, n - 1, s->name))
+			return false;
 		p += n + (end ? 1 : 0);
 	}
-	return false;
+	return chosen;
 }
 
 /* Every name in @filter must be a suite: a typo must not pass as "nothing failed". */
 static unsigned unknown_names(const char *filter)
 {
 	unsigned bad = 0;
-	char name[64];
 
-	if (!strcmp(filter, "all") || !strcmp(filter, "none"))
-		return 0;
 	for (const char *p = filter; *p;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		bool found = false;
+		const char *name = *p == '-' ? p + 1 : p;
+		size_t len = *p == '-' ? n - 1 : n;
+		bool found = word_is(p, n, "all") || word_is(p, n, "none");
 
-		strlcpy(name, p, MIN(n + 1, sizeof(name)));
 		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
-			found |= !strcmp(s->name, name);
+			found |= word_is(name, len, s->name);
 		if (!found) {
-			cprintf("# ktest: test=%s: no suite named '%s'\n", filter, name);
+			cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)len, name);
 			bad++;
 		}
 		p += n + (end ? 1 : 0);

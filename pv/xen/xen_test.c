@@ -7,6 +7,7 @@
 #include "guest/platform.h"
 #include "mm/directmap.h"
 #include "mm/fixmap.h"
+#include "mm/highmem.h"
 #include "mm/init.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
@@ -141,6 +142,43 @@ static void xen_lazy_section_costs(struct ktest *t)
 		LAST_PKMAP, hypercalls);
 }
 
+/*
+ * What a kmap_atomic/kunmap_atomic pair costs in hypercalls: strict unmapping is a PTE write
+ * (update_va_mapping) and a clear with INVLPG folded in (a second one); lazy is one replace
+ * with INVLPG. With writable page tables the writes are trapped stores, and only the flush is
+ * a hypercall (mmuext INVLPG_LOCAL).
+ */
+static void xen_kmap_atomic_pair_hypercalls(struct ktest *t)
+{
+	struct page *p = alloc_page(GFP_HIGHMEM);
+	struct xen_count_snapshot before, after, d;
+	bool strict = kmap_unmap_mode == KMAP_STRICT;
+	void *v;
+
+	if (!kmap_debug && page_zonenum(p) != ZONE_HIGHMEM) {
+		__free_pages(p, 0);
+		return; /* a lowmem page without force-map takes no slot: nothing to count */
+	}
+	xen_snapshot(&before);
+	v = kmap_atomic(p);
+	kunmap_atomic(v);
+	xen_snapshot(&after);
+	xen_snapshot_delta(&before, &after, &d);
+	if (boot_options.pvmmu == PVMMU_WRITABLE) {
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], 0);
+		KT_EXPECT_EQ(t, d.mmuext_cmds[MMUEXT_INVLPG_LOCAL], 1);
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 1);
+	} else {
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], strict ? 2 : 1);
+		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 0);
+	}
+	KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall], 0);
+	kt_info("pvmmu=%s kmap=%s: kmap_atomic pair = %llu update_va_mapping + %llu mmuext_op",
+		pvmmu_names[boot_options.pvmmu], strict ? "strict" : "lazy",
+		d.traps[__HYPERVISOR_update_va_mapping], d.traps[__HYPERVISOR_mmuext_op]);
+	__free_pages(p, 0);
+}
+
 static unsigned loopback_hits;
 
 static void count_hit(unsigned port)
@@ -181,4 +219,4 @@ static void xen_events_wait_while_masked(struct ktest *t)
 KTEST_SUITE_IF(xen, on_xen_pv, KTEST_CASE(xen_hole_comes_from_platform_parameters),
 	       KTEST_CASE(xen_accounts_for_every_page), KTEST_CASE(xen_directmap_build_costs),
 	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs),
-	       KTEST_CASE(xen_events_wait_while_masked));
+	       KTEST_CASE(xen_events_wait_while_masked), KTEST_CASE(xen_kmap_atomic_pair_hypercalls));
