@@ -5,6 +5,7 @@
 #include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/platform.h"
+#include "guest/sched.h"
 #include "mm/directmap.h"
 #include "mm/fixmap.h"
 #include "mm/highmem.h"
@@ -179,6 +180,90 @@ static void xen_kmap_atomic_pair_hypercalls(struct ktest *t)
 	__free_pages(p, 0);
 }
 
+struct xen_cost {
+	u64 uvm, mmuext, mmu_update; /* hypercalls (traps into Xen) */
+};
+
+static struct xen_cost measure(void (*op)(void *), void *arg)
+{
+	struct xen_count_snapshot before, after, d;
+
+	xen_snapshot(&before);
+	op(arg);
+	xen_snapshot(&after);
+	xen_snapshot_delta(&before, &after, &d);
+	return (struct xen_cost){ d.traps[__HYPERVISOR_update_va_mapping],
+				  d.traps[__HYPERVISOR_mmuext_op],
+				  d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall] };
+}
+
+static struct page *cost_page[2];
+
+static void op_kmap_free_slot(void *arg)
+{
+	(void)arg;
+	kmap(cost_page[0]);
+	kunmap(cost_page[0]);
+}
+
+static void op_copy_highpage(void *arg)
+{
+	(void)arg;
+	copy_highpage(cost_page[1], cost_page[0]);
+}
+
+static void peer_returns(void *arg)
+{
+	(void)arg;
+}
+
+static void op_kmap_local_across_switch(void *arg)
+{
+	void *v = kmap_local_page(cost_page[0]);
+
+	(void)arg;
+	thread_join(thread_create("xen-cost-peer", peer_returns, NULL));
+	kunmap_local(v);
+}
+
+/*
+ * The hypercalls behind each highmem operation, per strategy (README's table): a PTE write
+ * is one update_va_mapping, with its flush folded in; under writable page tables the write
+ * is trapped stores and only a flush is a hypercall (INVLPG_LOCAL).
+ */
+static void xen_highmem_op_hypercalls(struct ktest *t)
+{
+	bool writable = boot_options.pvmmu == PVMMU_WRITABLE;
+	u64 pairs = kmap_unmap_mode == KMAP_STRICT ? 2 : 1; /* updates per map+unmap */
+	struct xen_cost c;
+
+	cost_page[0] = alloc_page(GFP_HIGHMEM);
+	cost_page[1] = alloc_page(GFP_HIGHMEM);
+	if (page_zonenum(cost_page[0]) != ZONE_HIGHMEM || page_zonenum(cost_page[1]) != ZONE_HIGHMEM)
+		goto out; /* no highmem in this guest: nothing takes a pkmap slot */
+	kmap_flush_unused(); /* cost_page[0] is in no slot now */
+	if (pkmap_cursor() == LAST_PKMAP - 1) {
+		kmap(cost_page[1]);
+		kunmap(cost_page[1]);
+	}
+	c = measure(op_kmap_free_slot, NULL);
+	KT_EXPECT_EQ(t, c.uvm, writable ? 0 : 1);
+	KT_EXPECT_EQ(t, c.mmuext + c.mmu_update, 0);
+	c = measure(op_copy_highpage, NULL);
+	KT_EXPECT_EQ(t, c.uvm, writable ? 0 : 2 * pairs);
+	KT_EXPECT_EQ(t, c.mmuext, writable ? 2 : 0);
+	KT_EXPECT_EQ(t, c.mmu_update, 0);
+	c = measure(op_kmap_local_across_switch, NULL);
+	KT_EXPECT_EQ(t, c.uvm, writable ? 0 : 2 * pairs);
+	KT_EXPECT_EQ(t, c.mmuext, writable ? 2 : 0);
+	kt_info("pvmmu=%s: kmap free slot, copy_highpage, kmap_local across a switch as tabled",
+		pvmmu_names[boot_options.pvmmu]);
+out:
+	kmap_flush_unused(); /* leave no page of ours in a pkmap slot */
+	__free_pages(cost_page[0], 0);
+	__free_pages(cost_page[1], 0);
+}
+
 static unsigned loopback_hits;
 
 static void count_hit(unsigned port)
@@ -219,4 +304,5 @@ static void xen_events_wait_while_masked(struct ktest *t)
 KTEST_SUITE_IF(xen, on_xen_pv, KTEST_CASE(xen_hole_comes_from_platform_parameters),
 	       KTEST_CASE(xen_accounts_for_every_page), KTEST_CASE(xen_directmap_build_costs),
 	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs),
-	       KTEST_CASE(xen_events_wait_while_masked), KTEST_CASE(xen_kmap_atomic_pair_hypercalls));
+	       KTEST_CASE(xen_events_wait_while_masked), KTEST_CASE(xen_kmap_atomic_pair_hypercalls),
+	       KTEST_CASE(xen_highmem_op_hypercalls));
