@@ -7,6 +7,7 @@
 #include "guest/wait.h"
 #include "mm/gfp.h"
 #include "mm/kmap_local.h"
+#include "pv/counters.h"
 #include "pv/ops.h"
 
 u32 preempt_counts[NR_CPUS];
@@ -106,6 +107,7 @@ void wake_thread(struct thread *t)
 void sched_tick(void)
 {
 	jiffies++;
+	counters_page_update(); /* what dom0's pvkmap-stat reads: at most a tick old */
 	if (tick_hook)
 		tick_hook();
 	need_resched[smp_processor_id()] = true;

@@ -3,6 +3,17 @@
 #define PV_COUNTERS_H
 
 #include "pv/ops.h"
+#include "pv/counters_page.h"
+
+/*
+ * The counters page (pv/counters_page.h): allocate and describe it, with @nr_h hypercall
+ * slots named @hnames whose per-CPU values @hsource returns (calls, or traps); returns its
+ * frame number, 0 without memory. Then copy the counters into it on each update.
+ */
+pfn_t counters_page_init(const char *const *hnames, unsigned nr_h,
+			 const u64 *(*hsource)(unsigned cpu, unsigned slot, bool traps));
+void counters_page_update(void);
+const struct pvkmap_counters_header *counters_page(void);
 
 /* One JSON object on one line, starting with {"pvkmap_counters": — what host tools parse. */
 void pv_counters_print_json(void);

@@ -3,6 +3,7 @@
 #include "guest/panic.h"
 #include "guest/percpu.h"
 #include "guest/printk.h"
+#include "pv/counters.h"
 
 /* Filled with one 32-byte stub per hypercall by the domain builder (see notes.S). */
 extern char hypercall_page[];
@@ -342,6 +343,29 @@ static const char *const hypercall_names[XEN_NR_HYPERCALLS] = {
 static const char *hypercall_name(unsigned nr)
 {
 	return hypercall_names[nr] ? hypercall_names[nr] : "other";
+}
+
+/* The hypercalls the counters page carries, in slot order. */
+static const unsigned page_slots[] = {
+	__HYPERVISOR_mmu_update,       __HYPERVISOR_update_va_mapping, __HYPERVISOR_mmuext_op,
+	__HYPERVISOR_multicall,	       __HYPERVISOR_event_channel_op,  __HYPERVISOR_sched_op,
+	__HYPERVISOR_set_timer_op,     __HYPERVISOR_xen_version,       __HYPERVISOR_console_io,
+	__HYPERVISOR_memory_op,	       __HYPERVISOR_vcpu_op,	       __HYPERVISOR_callback_op,
+};
+static const char *page_slot_names[ARRAY_SIZE(page_slots)];
+
+static const u64 *page_slot_value(unsigned cpu, unsigned slot, bool traps)
+{
+	unsigned nr = page_slots[slot];
+
+	return traps ? &xen_counters[cpu].traps[nr] : &xen_counters[cpu].calls[nr];
+}
+
+pfn_t xen_counters_page_init(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(page_slots); i++)
+		page_slot_names[i] = hypercall_name(page_slots[i]);
+	return counters_page_init(page_slot_names, ARRAY_SIZE(page_slots), page_slot_value);
 }
 
 void xen_counters_print_json(void)

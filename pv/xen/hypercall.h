@@ -75,6 +75,9 @@ void xen_shutdown(unsigned reason) __noreturn;
 /* Count a call Xen ran inside a multicall (multicall.c reports each entry it issued). */
 void xen_count_batched(const multicall_entry_t *e);
 
+/* Allocate the counters page with this backend's hypercall slots; returns its frame. */
+pfn_t xen_counters_page_init(void);
+
 /* Print the counters as JSON members (",\"hypercalls\":{...}") and as a table. */
 void xen_counters_print_json(void);
 void xen_counters_print_table(void);

@@ -18,7 +18,9 @@
 #include "mm/init.h"
 #include "mm/pgtable.h"
 #include "mm/zone.h"
+#include "pv/counters.h"
 #include "pv/ops.h"
+#include "pv/xen/xenstore.h"
 
 start_info_t xen_start_info;
 static shared_info_t dummy_shared_info; /* until the real one is mapped (after mm_init) */
@@ -124,6 +126,26 @@ static void xen_options_parsed(void)
 	xen_snapshot(&before_build);
 }
 
+/*
+ * Tell dom0 where the counters page is: its pseudo-physical frame (data/pvkmap/counters, as
+ * pvkmap-stat documents) and, since a PV guest's frames are machine frames to dom0's
+ * foreign mappings, its machine frame too.
+ */
+static void publish_counters(void)
+{
+	pfn_t pfn = xen_counters_page_init();
+	char num[16];
+
+	if (!pfn)
+		panic("xen: no memory for the counters page");
+	snprintf(num, sizeof(num), "%u", pfn);
+	xenstore_write("data/pvkmap/counters", num);
+	snprintf(num, sizeof(num), "%lu", xen_pfn_to_mfn(pfn));
+	xenstore_write("data/pvkmap/counters-mfn", num);
+	snprintf(num, sizeof(num), "%u", PVKMAP_COUNTERS_VERSION);
+	xenstore_write("data/pvkmap/version", num);
+}
+
 /* The kernel's tree is live: map shared_info, then give Xen's boot tables back. */
 static void xen_mm_ready(void)
 {
@@ -152,6 +174,7 @@ static void xen_mm_ready(void)
 		boot_tables_returned++;
 	}
 	pgtable_forget_table_frames(boot_tables_pfn, xen_start_info.nr_pt_frames);
+	publish_counters();
 }
 
 static u64 reserved_ram_pages(pfn_t start, pfn_t end)
