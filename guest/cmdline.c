@@ -10,6 +10,7 @@ void boot_options_default(struct boot_options *o)
 	o->mem_limit = 0;
 	o->vmalloc_size = MiB(128);
 	strlcpy(o->test, "all", sizeof(o->test));
+	strlcpy(o->bench, "none", sizeof(o->bench));
 	o->loglevel = LOG_DEBUG;
 	o->pvmmu = PVMMU_BATCHED;
 	o->kmap_lazy = false;
@@ -76,6 +77,10 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 		if (!val || !*val || strlen(val) >= sizeof(o->test))
 			return bad(key, val ? val : "", "empty or too long", "all");
 		strlcpy(o->test, val, sizeof(o->test));
+	} else if (!strcmp(key, "bench")) {
+		if (!val || !*val || strlen(val) >= sizeof(o->bench))
+			return bad(key, val ? val : "", "empty or too long", "none");
+		strlcpy(o->bench, val, sizeof(o->bench));
 	} else if (!strcmp(key, "pvmmu")) {
 		for (n = 0; n < 3; n++)
 			if (val && !strcmp(val, pvmmu_names[n]))

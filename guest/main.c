@@ -1,4 +1,5 @@
 /* The boot path every entry shares once it has a console: options, memory, tests, verdict. */
+#include "guest/bench.h"
 #include "guest/boot_info.h"
 #include "guest/cmdline.h"
 #include "guest/irqflags.h"
@@ -37,6 +38,8 @@ void start_kernel(struct boot_info *bi)
 	local_irq_enable(); /* ticks from here on: tests run preemptible */
 
 	failed = ktest_run(boot_options.test);
+	if (bench_run(boot_options.bench))
+		cprintf("bench: done\n");
 	cprintf("sched: %llu timer ticks during the run\n", jiffies);
 	pv_counters_print_table();
 	pv_counters_print_json();

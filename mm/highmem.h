@@ -58,7 +58,10 @@ extern enum kmap_unmap kmap_unmap_mode;
  * reported with the slot's last owner.
  */
 extern bool kmap_debug;
-/* Apply the kmap= and kmap_debug= options; prints why when lazy is refused. */
+/*
+ * Apply the kmap= and kmap_debug= options (also between benchmarks); prints why when lazy is
+ * refused. No map may be held; slots lazy mode left mapped are cleared.
+ */
 void kmap_configure(bool debug, bool lazy);
 
 /* A page fault at @vaddr: if it hit a released kmap slot, report its last owner. */

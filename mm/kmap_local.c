@@ -30,6 +30,19 @@ static struct {
 
 void kmap_configure(bool debug, bool lazy)
 {
+	struct thread *t = current_thread();
+	unsigned cpu = smp_processor_id();
+
+	/* Switching while maps are held would strand them; lazy leaves stale PTEs: clear all. */
+	if (t && t->kmap_local.stack.depth)
+		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
+	for (unsigned i = 0; t && i < KM_SLOTS_PER_CPU; i++) {
+		u32 va = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU + i);
+		pte_t *ptep = lookup_pte(va);
+
+		if (ptep && ptep->val)
+			pv_set_pte_va(va, ptep, (pte_t){ 0 }, true);
+	}
 	kmap_debug = debug;
 	kmap_unmap_mode = lazy && !debug ? KMAP_LAZY : KMAP_STRICT;
 	if (lazy && debug)

@@ -19,14 +19,23 @@ static struct wait_queue pkmap_wait = { .waiters = { &pkmap_wait.waiters, &pkmap
 static const void *pkmap_owner[LAST_PKMAP];
 u64 pkmap_sleeps;
 
+static bool clearing; /* inside a wrap's lazy-MMU section (under kmap_lock) */
+
+/* The clears of one wrap go in one lazy-MMU section: batched, they are a few hypercalls. */
 static void clear_slot(unsigned nr, const struct page *page)
 {
+	if (!clearing) {
+		pv_lazy_enter();
+		clearing = true;
+	}
 	pv_pte_clear(lookup_pte(pkmap_addr(nr)));
 	set_page_address(page, NULL);
 }
 
 static void flush_window(void)
 {
+	pv_lazy_leave();
+	clearing = false;
 	/* Kernel mappings are global natively: only a full flush drops them all at once. */
 	pv_flush_tlb_all();
 }
@@ -45,9 +54,7 @@ static void *map_new_virtual(struct page *page)
 		int nr;
 		void *vaddr;
 
-		pv_lazy_enter(); /* a wrap clears many slots: batch them */
 		nr = pkmap_slot_get(&pkmap, page, &pkmap_ops);
-		pv_lazy_leave();
 		if (nr >= 0) {
 			u32 va = pkmap_addr((unsigned)nr);
 
@@ -140,8 +147,6 @@ void kmap_flush_unused(void)
 {
 	unsigned long flags = spin_lock_irqsave(&kmap_lock);
 
-	pv_lazy_enter();
 	pkmap_slots_flush_unused(&pkmap, &pkmap_ops);
-	pv_lazy_leave();
 	spin_unlock_irqrestore(&kmap_lock, flags);
 }

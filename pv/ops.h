@@ -80,6 +80,11 @@ struct pv_cpu_ops {
 	void (*idle_halt)(void);
 	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
 	void (*timer_start)(void (*tick)(void), u64 period_ns);
+	/*
+	 * Optional: the backend's own event counts now (Xen: hypercalls issued, by kind, and
+	 * page updates), up to @max into @vals with their @names; returns how many.
+	 */
+	unsigned (*backend_counts)(u64 *vals, const char **names, unsigned max);
 	/* Optional: the backend's own counters, as JSON members and as a table. */
 	void (*counters_json)(void);
 	void (*counters_table)(void);

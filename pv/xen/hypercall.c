@@ -361,6 +361,23 @@ static const u64 *page_slot_value(unsigned cpu, unsigned slot, bool traps)
 	return traps ? &xen_counters[cpu].traps[nr] : &xen_counters[cpu].calls[nr];
 }
 
+unsigned xen_backend_counts(u64 *vals, const char **names, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(page_slots) && n < max; i++, n++) {
+		vals[n] = xen_count_traps(page_slots[i]);
+		names[n] = hypercall_name(page_slots[i]);
+	}
+	if (n + 2 <= max) {
+		vals[n] = xen_count_page_updates();
+		names[n++] = "page_updates";
+		vals[n] = xen_count_mmuext_ops();
+		names[n++] = "mmuext_ops";
+	}
+	return n;
+}
+
 pfn_t xen_counters_page_init(void)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(page_slots); i++)

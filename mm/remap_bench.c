@@ -1,0 +1,206 @@
+/*
+ * The remap benchmarks: what one mapping operation costs on this backend. Each iteration is
+ * one operation (or one batch, where ops_per_iteration says so).
+ */
+#include "guest/bench.h"
+#include "guest/sched.h"
+#include "mm/fixmap.h"
+#include "mm/highmem.h"
+#include "mm/layout.h"
+#include "mm/pgtable.h"
+
+#define POOL 1024
+
+static struct page *pool[POOL]; /* highmem when there is any */
+static unsigned pool_next;
+static bool saved_debug, saved_lazy;
+
+static struct page *next_page(void)
+{
+	return pool[pool_next++ % POOL];
+}
+
+static void pool_fill(void)
+{
+	for (unsigned i = 0; i < POOL; i++)
+		if (!pool[i])
+			pool[i] = alloc_page(GFP_HIGHMEM);
+	kmap_flush_unused();
+}
+
+/* 1. One PTE update and the flush of that page: the raw remap. */
+static void remap_one(void)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+
+	pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(next_page()), PAGE_KERNEL), true);
+}
+
+static void remap_teardown(void)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+
+	pv_set_pte_va(va, lookup_pte(va), (pte_t){ 0 }, true);
+}
+
+BENCH(remap_pte_and_flush, 1, pool_fill, remap_one, remap_teardown);
+
+/* 2. N updates in one lazy-MMU section, over the (then unused) pkmap window's entries. */
+static void lazy_updates(unsigned n)
+{
+	pv_lazy_enter();
+	for (unsigned i = 0; i < n; i++)
+		pv_set_pte(lookup_pte(pkmap_addr(i)), pfn_pte(page_to_pfn(pool[i]), PAGE_KERNEL));
+	pv_lazy_leave();
+}
+
+static void lazy_teardown(void)
+{
+	pv_lazy_enter();
+	for (unsigned i = 0; i < LAST_PKMAP; i++)
+		pv_pte_clear(lookup_pte(pkmap_addr(i)));
+	pv_lazy_leave();
+	pv_flush_tlb_all();
+}
+
+#define LAZY_BENCH(n)                                 \
+	static void lazy_##n(void)                    \
+	{                                             \
+		lazy_updates(n);                      \
+	}                                             \
+	BENCH(lazy_mmu_##n##_updates, n, pool_fill, lazy_##n, lazy_teardown)
+LAZY_BENCH(1);
+LAZY_BENCH(8);
+LAZY_BENCH(32);
+LAZY_BENCH(128);
+LAZY_BENCH(512);
+
+/* 3. kmap_atomic + kunmap_atomic, strict and lazy, and nested four deep. */
+static void strict_setup(void)
+{
+	pool_fill();
+	saved_debug = kmap_debug;
+	saved_lazy = kmap_unmap_mode == KMAP_LAZY;
+	kmap_configure(false, false);
+}
+
+static void lazy_setup(void)
+{
+	strict_setup();
+	kmap_configure(false, true);
+}
+
+static void restore_kmap_mode(void)
+{
+	kmap_configure(saved_debug, saved_lazy);
+}
+
+static void atomic_pair(void)
+{
+	kunmap_atomic(kmap_atomic(next_page()));
+}
+
+BENCH(kmap_atomic_strict, 1, strict_setup, atomic_pair, restore_kmap_mode);
+BENCH(kmap_atomic_lazy, 1, lazy_setup, atomic_pair, restore_kmap_mode);
+
+static void atomic_nested4(void)
+{
+	void *a = kmap_atomic(next_page()), *b = kmap_atomic(next_page());
+	void *c = kmap_atomic(next_page()), *d = kmap_atomic(next_page());
+
+	kunmap_atomic(d);
+	kunmap_atomic(c);
+	kunmap_atomic(b);
+	kunmap_atomic(a);
+}
+
+BENCH(kmap_atomic_nested4, 4, strict_setup, atomic_nested4, restore_kmap_mode);
+
+/* 4. kmap + kunmap: a fresh page (free slot, wraps amortized), and a page still mapped. */
+static void kmap_fresh(void)
+{
+	struct page *p = next_page();
+
+	kmap(p);
+	kunmap(p);
+}
+
+BENCH(kmap_free_slot_wraps_amortized, 1, pool_fill, kmap_fresh, kmap_flush_unused);
+
+static void kmap_same(void)
+{
+	kmap(pool[0]);
+	kunmap(pool[0]);
+}
+
+BENCH(kmap_already_mapped, 1, pool_fill, kmap_same, kmap_flush_unused);
+
+/* 5. A kmap_local pair, and one held across a switch to another thread and back. */
+static void local_pair(void)
+{
+	kunmap_local(kmap_local_page(next_page()));
+}
+
+BENCH(kmap_local_pair, 1, strict_setup, local_pair, restore_kmap_mode);
+
+static volatile bool peer_stop;
+static struct thread *peer;
+
+static void peer_loop(void *arg)
+{
+	(void)arg;
+	while (!peer_stop)
+		yield();
+}
+
+static void switch_setup(void)
+{
+	strict_setup();
+	peer_stop = false;
+	peer = thread_create("bench-peer", peer_loop, NULL);
+}
+
+static void switch_teardown(void)
+{
+	peer_stop = true;
+	thread_join(peer);
+	restore_kmap_mode();
+}
+
+static void local_across_switch(void)
+{
+	void *v = kmap_local_page(next_page());
+
+	yield(); /* to the peer, which yields straight back */
+	kunmap_local(v);
+}
+
+BENCH(kmap_local_across_switch, 1, switch_setup, local_across_switch, switch_teardown);
+
+/* 6. Whole-page helpers, highmem to highmem. */
+static void copy_one(void)
+{
+	copy_highpage(next_page(), next_page());
+}
+
+static void clear_one(void)
+{
+	clear_highpage(next_page());
+}
+
+BENCH(copy_highpage, 1, strict_setup, copy_one, restore_kmap_mode);
+BENCH(clear_highpage, 1, strict_setup, clear_one, restore_kmap_mode);
+
+/* 8. A full TLB flush, and a CR3 reload of the kernel's own tree. */
+static void flush_all(void)
+{
+	pv_flush_tlb_all();
+}
+
+static void reload_cr3(void)
+{
+	pv_load_cr3(kernel_pud_pfn);
+}
+
+BENCH(flush_tlb_all, 1, NULL, flush_all, NULL);
+BENCH(load_cr3, 1, NULL, reload_cr3, NULL);
