@@ -21,7 +21,7 @@ KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
-.PHONY: all test unit run run-xen deps clean
+.PHONY: all test test-native unit run run-xen deps clean
 all: $(KERNEL)
 
 $(BUILD)/k/%.c.o: %.c
@@ -60,6 +60,10 @@ deps:
 test: deps $(KERNEL) $(UNIT_TESTS)
 	@tools/xenhost/build-host --quiet
 	@tests/run-all
+
+# The quick subset while developing: unit tests and native boots only.
+test-native: deps $(KERNEL) $(UNIT_TESTS)
+	@tests/run-all native
 
 run: deps $(KERNEL)
 	@tools/pvkmap-qemu --mem 3G --timeout 600
