@@ -15,6 +15,10 @@ KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 ifeq ($(COUNTERS),0)
 KCFLAGS += -DPVKMAP_NO_COUNTERS
 endif
+# OP_CYCLES=1 also times every MMU operation with rdtsc (costly next to a native PTE write).
+ifeq ($(OP_CYCLES),1)
+KCFLAGS += -DPVKMAP_OP_CYCLES
+endif
 KASFLAGS := -m32 -D__ASSEMBLER__ -D__ASSEMBLY__ -I. $(XEN_ABI)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 

@@ -12,8 +12,9 @@ static bool cpu_used(unsigned cpu)
 
 void pv_counters_print_json(void)
 {
-	cprintf("{\"pvkmap_counters\":{\"version\":1,\"backend\":\"%s\",\"cpus\":[",
-		pv_mmu ? pv_mmu->name : "none");
+	cprintf("{\"pvkmap_counters\":{\"version\":1,\"backend\":\"%s\",\"cycles_measured\":%s,"
+		"\"cpus\":[",
+		pv_mmu ? pv_mmu->name : "none", pv_op_cycles_measured ? "true" : "false");
 	for (unsigned cpu = 0, first = 1; cpu < NR_CPUS; cpu++) {
 		if (!cpu_used(cpu))
 			continue;
@@ -33,7 +34,8 @@ void pv_counters_print_json(void)
 
 void pv_counters_print_table(void)
 {
-	cprintf("MMU operations (backend %s):\n", pv_mmu ? pv_mmu->name : "none");
+	cprintf("MMU operations (backend %s%s):\n", pv_mmu ? pv_mmu->name : "none",
+		pv_op_cycles_measured ? "" : "; cycles not measured: make OP_CYCLES=1");
 	cprintf("  %-4s %-16s %12s %16s %10s\n", "cpu", "operation", "count", "cycles", "cyc/op");
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
 		if (!cpu_used(cpu))

@@ -100,6 +100,8 @@ struct pv_counters {
 };
 
 extern struct pv_counters pv_counters[];
+/* Whether cycles[] is filled (make OP_CYCLES=1); counts always are, unless COUNTERS=0. */
+extern const bool pv_op_cycles_measured;
 extern const char *const pv_op_names[PV_OP_NR];
 
 void pv_set_pte(pte_t *ptep, pte_t pte);

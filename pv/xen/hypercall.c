@@ -62,7 +62,7 @@ static long raw_hypercall(unsigned nr, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5)
 			 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
 			 : [target] "m"(target)
 			 : "memory");
-	c->cycles[nr] += rdtsc() - t0;
+	c->cycles[nr] += rdtsc() - t0; /* cheap next to a trap into Xen */
 	c->traps[nr]++;
 	c->calls[nr]++;
 	return ret;
