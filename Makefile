@@ -25,7 +25,7 @@ KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
-.PHONY: all test test-native unit run run-xen deps clean
+.PHONY: all test test-native unit run boot run-xen deps clean
 all: $(KERNEL)
 
 $(BUILD)/k/%.c.o: %.c
@@ -69,7 +69,15 @@ test: deps $(KERNEL) $(UNIT_TESTS)
 test-native: deps $(KERNEL) $(UNIT_TESTS)
 	@tests/run-all native
 
+# The main job: a 3 GiB self-test boot (memory report, counters), then the benchmarks
+# natively and under Xen PV in every strategy, and the report in results/<timestamp>/.
 run: deps $(KERNEL)
+	@tools/pvkmap-qemu --mem 3G --timeout 600
+	@tools/xenhost/build-host --quiet
+	@tools/run-bench
+
+# Only the self-test boot.
+boot: deps $(KERNEL)
 	@tools/pvkmap-qemu --mem 3G --timeout 600
 
 # The same kernel as a Xen PV guest: with `xl create` in a Xen dom0, else in the Xen test
