@@ -46,6 +46,9 @@ $(KERNEL): $(KOBJ) $(BUILD)/linker.ld
 
 -include $(KOBJ:.o=.d)
 
+# tools/pvkmap-stat: the dom0 counter reader, its parser tests and its fuzz target.
+include tools/pvkmap-stat/pvkmap-stat.mk
+
 # Host unit tests: mm/ logic compiled for the host against simulated memory maps.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPVKMAP_HOST -Itests/unit/host -I.
 UNIT_MM := mm/memmap.c mm/layout.c mm/zone.c mm/buddy.c mm/gfp.c mm/page_address.c mm/pkmap_slots.c mm/kmap_stack.c
@@ -61,12 +64,12 @@ deps:
 	@tools/ensure-deps
 
 # The Xen test host is built (or found in its cache) first, so no single test pays for it.
-test: deps $(KERNEL) $(UNIT_TESTS)
+test: deps $(KERNEL) $(UNIT_TESTS) $(PVKMAP_STAT)
 	@tools/xenhost/build-host --quiet
 	@tests/run-all
 
 # The quick subset while developing: unit tests and native boots only.
-test-native: deps $(KERNEL) $(UNIT_TESTS)
+test-native: deps $(KERNEL) $(UNIT_TESTS) $(PVKMAP_STAT)
 	@tests/run-all native
 
 # The main job: a 3 GiB self-test boot (memory report, counters), then the benchmarks

@@ -352,7 +352,12 @@ static const unsigned page_slots[] = {
 	__HYPERVISOR_set_timer_op,     __HYPERVISOR_xen_version,       __HYPERVISOR_console_io,
 	__HYPERVISOR_memory_op,	       __HYPERVISOR_vcpu_op,	       __HYPERVISOR_callback_op,
 };
-static const char *page_slot_names[ARRAY_SIZE(page_slots)];
+/* The page's names hold 15 characters: short forms, as xenperf's. */
+static const char *const page_slot_names[ARRAY_SIZE(page_slots)] = {
+	"mmu_update",	"update_va_map", "mmuext_op",	"multicall",
+	"evtchn_op",	"sched_op",	 "set_timer_op", "xen_version",
+	"console_io",	"memory_op",	 "vcpu_op",	 "callback_op",
+};
 
 static const u64 *page_slot_value(unsigned cpu, unsigned slot, bool traps)
 {
@@ -380,8 +385,6 @@ unsigned xen_backend_counts(u64 *vals, const char **names, unsigned max)
 
 pfn_t xen_counters_page_init(void)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(page_slots); i++)
-		page_slot_names[i] = hypercall_name(page_slots[i]);
 	return counters_page_init(page_slot_names, ARRAY_SIZE(page_slots), page_slot_value);
 }
 

@@ -1,0 +1,71 @@
+/*
+ * pvkmap-stat's parsers: a guest's counters page (pv/counters_page.h), copied out of the
+ * guest, and the {"pvkmap_counters":...} line a guest prints on its console. Both fill the
+ * same snapshot, which owns all its data: nothing points back into the input, and the input
+ * is treated as hostile (every count, offset and name is checked before use).
+ */
+#ifndef PVKMAP_STAT_PAGE_H
+#define PVKMAP_STAT_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PVKMAP_MAX_CPUS 64
+#define PVKMAP_MAX_OPS 64
+#define PVKMAP_MAX_HCALLS 64
+/* Page names fit in 15 characters; a log's may be longer ("event_channel_op"). */
+#define PVKMAP_NAME_MAX 32
+
+/* Return codes: 0 on success, else one of these. */
+#define PVKMAP_ERR_FORMAT (-1)	 /* malformed: a field out of range, bad JSON, ... */
+#define PVKMAP_ERR_SHORT (-2)	 /* the buffer ends before what the header describes */
+#define PVKMAP_ERR_BUSY (-3)	 /* page: seq is odd, the guest was writing (retry) */
+#define PVKMAP_ERR_NOTFOUND (-4) /* log: no line starts with {"pvkmap_counters": */
+
+struct pvkmap_cpu {
+	unsigned int id;
+	uint64_t op_count[PVKMAP_MAX_OPS];
+	uint64_t op_cycles[PVKMAP_MAX_OPS];
+	/* Only from a page: a log gives hypercalls summed over CPUs. */
+	uint64_t hcall_calls[PVKMAP_MAX_HCALLS];
+	uint64_t hcall_traps[PVKMAP_MAX_HCALLS];
+};
+
+struct pvkmap_snapshot {
+	unsigned int version;
+	char backend[PVKMAP_NAME_MAX];
+	uint32_t seq;	     /* page only */
+	int cycles_measured; /* log: 1 or 0 as it says; -1 when not said (a page too) */
+	unsigned int nr_cpus, nr_ops, nr_hcalls;
+	char op_names[PVKMAP_MAX_OPS][PVKMAP_NAME_MAX];
+	char hcall_names[PVKMAP_MAX_HCALLS][PVKMAP_NAME_MAX];
+	struct pvkmap_cpu cpus[PVKMAP_MAX_CPUS];
+
+	bool hcalls_per_cpu;   /* page: cpus[].hcall_* are filled in */
+	bool has_hcall_detail; /* log: hcall_nr[] and hcall_cycles[] are filled in */
+	/* Totals over CPUs (summed from a page, as printed in a log). */
+	int hcall_nr[PVKMAP_MAX_HCALLS];
+	uint64_t hcall_calls[PVKMAP_MAX_HCALLS];
+	uint64_t hcall_traps[PVKMAP_MAX_HCALLS];
+	uint64_t hcall_cycles[PVKMAP_MAX_HCALLS];
+
+	bool has_xen_totals; /* log under Xen: the three below */
+	uint64_t page_updates, mmuext_ops, multicall_entries;
+};
+
+/*
+ * Parse a copy of a counters page, @len bytes at @buf (reads nothing outside them). On
+ * failure returns a PVKMAP_ERR_* code and puts a one-line reason in @err.
+ */
+int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, char *err,
+		      size_t errlen);
+
+/*
+ * Parse the last line of a console log (@len bytes at @buf, any content, NULs too) that
+ * begins with {"pvkmap_counters":. Same contract as pvkmap_page_parse().
+ */
+int pvkmap_log_parse(const char *buf, size_t len, struct pvkmap_snapshot *out, char *err,
+		     size_t errlen);
+
+#endif
