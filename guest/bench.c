@@ -105,6 +105,14 @@ static bool chosen(const char *filter, const char *name)
 	return yes;
 }
 
+const struct bench *bench_find(const char *name)
+{
+	for (const struct bench *b = __benches_start; b < __benches_end; b++)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
 unsigned bench_run(const char *filter)
 {
 	unsigned ran = 0;

@@ -27,6 +27,9 @@ struct bench {
 		#bname, __VA_ARGS__                                                           \
 	}
 
+/* The benchmark called @name, or NULL (tests assert what each one's operations cost). */
+const struct bench *bench_find(const char *name);
+
 /* Run the benchmarks @filter names ("all", "none", names, "-name"); returns how many ran. */
 unsigned bench_run(const char *filter);
 
