@@ -4,6 +4,8 @@
  */
 #include "guest/bench.h"
 #include "guest/sched.h"
+#include "guest/panic.h"
+#include "mm/addrspace.h"
 #include "mm/fixmap.h"
 #include "mm/highmem.h"
 #include "mm/layout.h"
@@ -204,3 +206,17 @@ static void reload_cr3(void)
 
 BENCH(flush_tlb_all, 1, NULL, flush_all, NULL);
 BENCH(load_cr3, 1, NULL, reload_cr3, NULL);
+
+/* 7. Create, pin and destroy an address space mapping ADDRSPACE_PAGES pages. */
+#define ADDRSPACE_PAGES 64
+
+static void addrspace_cycle(void)
+{
+	struct addrspace as;
+
+	if (!addrspace_create(&as, pool, ADDRSPACE_PAGES))
+		panic("bench: no memory for an address space");
+	addrspace_destroy(&as);
+}
+
+BENCH(addrspace_create_pin_destroy_64, 1, pool_fill, addrspace_cycle, NULL);

@@ -35,6 +35,7 @@ static const struct want wants[] = {
 	{ "clear_highpage", 0, 2, 1, 0, 0, 0 },
 	{ "flush_tlb_all", 0, 0, 0, 1, 0, 0 },
 	{ "load_cr3", 0, 0, 0, 0, 1, 0 },
+	/* addrspace_create_pin_destroy_64: mm/addrspace_test.c asserts its costs. */
 };
 
 /* The backend's count called @name now (0 when it has none: natively). */

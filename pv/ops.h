@@ -39,6 +39,8 @@ struct pv_mmu_ops {
 	bool tables_readonly;
 	/* ...but a store to a live L1 table is trapped and emulated (Xen's writable tables). */
 	bool l1_writes_emulated;
+	/* Every PDPT needs its own copy of the kernel's page directory (Xen's PAE rule). */
+	bool unshared_kernel_pmd;
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);

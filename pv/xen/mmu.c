@@ -17,6 +17,7 @@
 #include "guest/kernel_base.h"
 #include "guest/percpu.h"
 #include "guest/panic.h"
+#include "mm/pgtable.h"
 
 static bool lazy[NR_CPUS];
 
@@ -85,14 +86,19 @@ static void mmuext(unsigned cmd, unsigned long arg)
 	}
 }
 
-static bool store_l1(void)
+/*
+ * Xen emulates stores only to L1 tables in use: the kernel's own, once live. A table being
+ * built (a new address space) is not one yet and takes mmu_update.
+ */
+static bool store_l1(const pte_t *ptep)
 {
-	return mode() == PVMMU_WRITABLE && xen_tables_live;
+	return mode() == PVMMU_WRITABLE && xen_tables_live &&
+	       pgtable_is_table_frame(((u32)(uintptr_t)ptep - PAGE_OFFSET) >> PAGE_SHIFT);
 }
 
 static void xen_set_pte(pte_t *ptep, pte_t pte)
 {
-	if (store_l1())
+	if (store_l1(ptep))
 		pte_store_halves(&ptep->val, pte.val);
 	else
 		update_entry(ptep, pte.val);
@@ -102,7 +108,7 @@ static void xen_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 {
 	u32 flags = flush ? UVMF_INVLPG | UVMF_LOCAL : UVMF_NONE;
 
-	if (store_l1()) {
+	if (store_l1(ptep)) {
 		pte_store_halves(&ptep->val, pte.val);
 		if (flush)
 			mmuext(MMUEXT_INVLPG_LOCAL, vaddr);
@@ -205,6 +211,7 @@ static struct pv_mmu_ops xen_mmu_ops = {
 	/* No global pages for a PV kernel: Xen shares the TLB with its other guests. */
 	.prot_mask = ~_PAGE_GLOBAL,
 	.tables_readonly = true,
+	.unshared_kernel_pmd = true,
 	.alloc_table = xen_alloc_table,
 	.set_pte = xen_set_pte,
 	.set_pte_va = xen_set_pte_va,

@@ -1,0 +1,87 @@
+#include "mm/addrspace.h"
+#include "mm/pgtable.h"
+#include "guest/panic.h"
+
+/*
+ * Where the backend wants page tables read-only (Xen), a frame becoming one has its
+ * direct-map entry made read-only first, and writable again once it is a plain page.
+ */
+static void direct_map_prot(struct page *page, u64 prot)
+{
+	u32 va = (u32)(uintptr_t)page_address(page);
+
+	if (pv_mmu->tables_readonly)
+		pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(page), prot), true);
+}
+
+static struct page *table_frame(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (page) {
+		pv_alloc_table(page_to_pfn(page));
+		direct_map_prot(page, PAGE_KERNEL_RO);
+	}
+	return page;
+}
+
+static void release_frame(struct page *page)
+{
+	if (page) {
+		direct_map_prot(page, PAGE_KERNEL);
+		__free_pages(page, 0);
+	}
+}
+
+bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned n)
+{
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pt;
+
+	BUG_ON(n > PTRS_PER_PTE);
+	as->pud = table_frame();
+	as->pmd = table_frame();
+	as->pt = table_frame();
+	as->kernel_pmd = pv_mmu->unshared_kernel_pmd ? table_frame() : NULL;
+	as->nr_pages = n;
+	if (!as->pud || !as->pmd || !as->pt || (pv_mmu->unshared_kernel_pmd && !as->kernel_pmd)) {
+		addrspace_destroy(as);
+		return false;
+	}
+	pud = page_address(as->pud);
+	pmd = page_address(as->pmd);
+	pt = page_address(as->pt);
+	pv_lazy_enter();
+	pv_set_pud(&pud[pud_index(ADDRSPACE_BASE)], pud_make_table(page_to_pfn(as->pmd)));
+	pv_set_pmd(&pmd[pmd_index(ADDRSPACE_BASE)], pmd_make_table(page_to_pfn(as->pt)));
+	for (unsigned i = 0; i < n; i++)
+		pv_set_pte(&pt[pte_index(ADDRSPACE_BASE) + i],
+			   pfn_pte(page_to_pfn(pages[i]), PAGE_KERNEL | _PAGE_USER));
+	if (as->kernel_pmd) {
+		pmd_t *kpmd = page_address(as->kernel_pmd);
+
+		/* The kernel's entries below the hypervisor hole; Xen fills in its own. */
+		for (unsigned i = 0; i < PTRS_PER_PMD; i++)
+			if (pmd_present(kernel_pmd[i]))
+				pv_set_pmd(&kpmd[i], kernel_pmd[i]);
+		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(page_to_pfn(as->kernel_pmd)));
+	} else {
+		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(kernel_pud_pfn + 1));
+	}
+	pv_lazy_leave();
+	pv_pin_table(page_to_pfn(as->pud));
+	return true;
+}
+
+void addrspace_destroy(struct addrspace *as)
+{
+	if (as->pud && as->pmd && as->pt && (as->kernel_pmd || !pv_mmu->unshared_kernel_pmd))
+		pv_unpin_table(page_to_pfn(as->pud));
+	/* Unpinned, the frames are plain pages again: no entries need clearing. */
+	release_frame(as->kernel_pmd);
+	release_frame(as->pt);
+	release_frame(as->pmd);
+	release_frame(as->pud);
+	as->pud = as->pmd = as->pt = as->kernel_pmd = NULL;
+}
