@@ -15,6 +15,7 @@ bool need_resched[NR_CPUS];
 struct thread *current_threads[NR_CPUS];
 u64 jiffies;
 void (*tick_hook)(void);
+bool tick_preempts = true;
 
 static struct list_head run_queue[NR_CPUS];
 static spinlock_t rq_lock[NR_CPUS];
@@ -110,7 +111,8 @@ void sched_tick(void)
 	counters_page_update(); /* what dom0's pvkmap-stat reads: at most a tick old */
 	if (tick_hook)
 		tick_hook();
-	need_resched[smp_processor_id()] = true;
+	if (tick_preempts)
+		need_resched[smp_processor_id()] = true;
 }
 
 void thread_start(struct thread *t)

@@ -61,5 +61,8 @@ void sched_tick(void);
 extern u64 jiffies;
 /* If set, called on every tick in interrupt context (tests use it to map in an interrupt). */
 extern void (*tick_hook)(void);
+/* Whether ticks end time slices; exact-count tests turn it off so only their own switches
+ * happen. */
+extern bool tick_preempts;
 
 #endif
