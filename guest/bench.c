@@ -1,5 +1,6 @@
 #include "guest/bench.h"
 #include "guest/cmdline.h"
+#include "guest/name_filter.h"
 #include "guest/cpu.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
@@ -86,25 +87,6 @@ static void run_one(const struct bench *b)
 	cprintf("}}}\n");
 }
 
-/* The same filter language as test=: "all", names, "-name" to leave one out. */
-static bool chosen(const char *filter, const char *name)
-{
-	bool yes = false;
-	size_t len = strlen(name);
-
-	for (const char *p = filter; *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if ((n == 3 && !strncmp(p, "all", 3)) || (n == len && !strncmp(p, name, n)))
-			yes = true;
-		else if (*p == '-' && n - 1 == len && !strncmp(p + 1, name, len))
-			return false;
-		p += n + (end ? 1 : 0);
-	}
-	return yes;
-}
-
 const struct bench *bench_find(const char *name)
 {
 	for (const struct bench *b = __benches_start; b < __benches_end; b++)
@@ -118,7 +100,7 @@ unsigned bench_run(const char *filter)
 	unsigned ran = 0;
 
 	for (const struct bench *b = __benches_start; b < __benches_end; b++) {
-		if (!chosen(filter, b->name))
+		if (!name_filter_selects(filter, b->name))
 			continue;
 		run_one(b);
 		ran++;

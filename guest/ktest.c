@@ -2,6 +2,7 @@
 #include "guest/ktest.h"
 #include "guest/console.h"
 #include "guest/irqflags.h"
+#include "guest/name_filter.h"
 #include "guest/preempt.h"
 #include "guest/string.h"
 
@@ -63,33 +64,12 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	return false;
 }
 
-/*
- * The filter is a comma list of words: "all", a suite's name, or "-name" to leave one out
- * ("all,-highmem"). "none" names nothing.
- */
-static bool word_is(const char *word, size_t n, const char *name)
-{
-	return n == strlen(name) && !strncmp(word, name, n);
-}
-
 /* Is @s chosen by @filter, and does it apply to this platform? */
 static bool selected(const char *filter, const struct ktest_suite *s)
 {
-	bool chosen = false;
-
 	if (s->applies && !s->applies())
 		return false;
-	for (const char *p = filter; *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if (word_is(p, n, "all") || word_is(p, n, s->name))
-			chosen = true;
-		else if (*p == '-' && word_is(p + 1, n - 1, s->name))
-			return false;
-		p += n + (end ? 1 : 0);
-	}
-	return chosen;
+	return name_filter_selects(filter, s->name);
 }
 
 /* Every name in @filter must be a suite: a typo must not pass as "nothing failed". */
@@ -102,10 +82,10 @@ static unsigned unknown_names(const char *filter)
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		const char *name = *p == '-' ? p + 1 : p;
 		size_t len = *p == '-' ? n - 1 : n;
-		bool found = word_is(p, n, "all") || word_is(p, n, "none");
+		bool found = name_filter_word_is(p, n, "all") || name_filter_word_is(p, n, "none");
 
 		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
-			found |= word_is(name, len, s->name);
+			found |= name_filter_word_is(name, len, s->name);
 		if (!found) {
 			cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)len, name);
 			bad++;

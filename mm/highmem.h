@@ -36,6 +36,8 @@ void kmap_flush_unused(void);
 /* pkmap state for tests and reports: wraps that flushed, the round-robin cursor, sleeps. */
 u64 pkmap_flushes(void);
 unsigned pkmap_cursor(void);
+/* The count and last owner of the pkmap slot behind @vaddr; false outside the window. */
+bool pkmap_slot_info(u32 vaddr, int *count, const void **owner);
 extern u64 pkmap_sleeps;
 
 /* The pkmap window's address for @page while it is kmapped, else NULL (mm/page_address.c). */

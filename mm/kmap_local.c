@@ -193,8 +193,6 @@ void kmap_local_sched_in(struct thread *t)
 		pv_lazy_flush();
 }
 
-bool pkmap_slot_info(u32 vaddr, int *count, const void **owner);
-
 bool kmap_report_stale_fault(u32 vaddr, u32 eip)
 {
 	int count;

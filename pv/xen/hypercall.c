@@ -312,14 +312,23 @@ void xen_snapshot(struct xen_count_snapshot *s)
 		s->mmuext_cmds[cmd] = xen_count_mmuext_cmd(cmd);
 }
 
-void xen_snapshot_delta(const struct xen_count_snapshot *before,
-			const struct xen_count_snapshot *after, struct xen_count_snapshot *delta)
+/* @after - @before, field by field, into @delta. */
+static void xen_snapshot_delta(const struct xen_count_snapshot *before,
+			       const struct xen_count_snapshot *after, struct xen_count_snapshot *delta)
 {
 	const u64 *b = (const u64 *)before, *a = (const u64 *)after;
 	u64 *d = (u64 *)delta;
 
 	for (size_t i = 0; i < sizeof(*delta) / sizeof(u64); i++)
 		d[i] = a[i] - b[i];
+}
+
+void xen_snapshot_since(const struct xen_count_snapshot *before, struct xen_count_snapshot *delta)
+{
+	struct xen_count_snapshot now;
+
+	xen_snapshot(&now);
+	xen_snapshot_delta(before, &now, delta);
 }
 
 static const char *const hypercall_names[XEN_NR_HYPERCALLS] = {

@@ -37,9 +37,8 @@ struct xen_count_snapshot {
 	u64 mmuext_cmds[XEN_NR_MMUEXT_CMDS];
 };
 void xen_snapshot(struct xen_count_snapshot *s);
-/* @after - @before, field by field, into @delta. */
-void xen_snapshot_delta(const struct xen_count_snapshot *before,
-			const struct xen_count_snapshot *after, struct xen_count_snapshot *delta);
+/* The counts since @before, into @delta (a new snapshot minus @before). */
+void xen_snapshot_since(const struct xen_count_snapshot *before, struct xen_count_snapshot *delta);
 /* What building and switching to the kernel's page tables cost (recorded by start.c). */
 extern struct xen_count_snapshot xen_build_counts;
 

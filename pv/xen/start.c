@@ -154,10 +154,8 @@ static void xen_mm_ready(void)
 	u64 mfn = xen_start_info.shared_info >> PAGE_SHIFT;
 	pte_t shared = { (mfn << PAGE_SHIFT) | (PAGE_KERNEL & pv_mmu->prot_mask) };
 	u8 mask = xen_vcpu->evtchn_upcall_mask;
-	struct xen_count_snapshot now;
 
-	xen_snapshot(&now);
-	xen_snapshot_delta(&before_build, &now, &xen_build_counts);
+	xen_snapshot_since(&before_build, &xen_build_counts);
 	xen_tables_live = true;
 	pv_set_pte_va(va, lookup_pte(va), shared, true);
 	xen_shared_info = (shared_info_t *)(uintptr_t)va;

@@ -92,12 +92,11 @@ static void xen_remap_with_flush_costs(struct ktest *t)
 {
 	u32 va = fix_to_virt(FIX_SCRATCH);
 	pte_t *ptep = lookup_pte(va);
-	struct xen_count_snapshot before, after, d;
+	struct xen_count_snapshot before, d;
 
 	xen_snapshot(&before);
 	pv_set_pte_va(va, ptep, pfn_pte(mm_layout.max_low_pfn - 1, PAGE_KERNEL_RO), true);
-	xen_snapshot(&after);
-	xen_snapshot_delta(&before, &after, &d);
+	xen_snapshot_since(&before, &d);
 	if (boot_options.pvmmu == PVMMU_WRITABLE) {
 		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], 0);
 		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 1);
@@ -113,7 +112,7 @@ static void xen_remap_with_flush_costs(struct ktest *t)
 /* 512 updates in a lazy section: 1 hypercall batched, 512 alone, 0 writable (stores). */
 static void xen_lazy_section_costs(struct ktest *t)
 {
-	struct xen_count_snapshot before, after, d;
+	struct xen_count_snapshot before, d;
 	u64 hypercalls, want;
 	u32 v;
 
@@ -122,8 +121,7 @@ static void xen_lazy_section_costs(struct ktest *t)
 	for (unsigned i = 0; i < LAST_PKMAP; i++)
 		pv_set_pte(lookup_pte(pkmap_addr(i)), pfn_pte(i, PAGE_KERNEL_RO));
 	pv_lazy_leave();
-	xen_snapshot(&after);
-	xen_snapshot_delta(&before, &after, &d);
+	xen_snapshot_since(&before, &d);
 	hypercalls = d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall];
 	want = boot_options.pvmmu == PVMMU_BATCHED ? div_up(LAST_PKMAP, MC_UPDATES_PER_BATCH)
 	       : boot_options.pvmmu == PVMMU_HYPERCALL ? LAST_PKMAP
@@ -152,7 +150,7 @@ static void xen_lazy_section_costs(struct ktest *t)
 static void xen_kmap_atomic_pair_hypercalls(struct ktest *t)
 {
 	struct page *p = alloc_page(GFP_HIGHMEM);
-	struct xen_count_snapshot before, after, d;
+	struct xen_count_snapshot before, d;
 	bool strict = kmap_unmap_mode == KMAP_STRICT;
 	void *v;
 
@@ -163,8 +161,7 @@ static void xen_kmap_atomic_pair_hypercalls(struct ktest *t)
 	xen_snapshot(&before);
 	v = kmap_atomic(p);
 	kunmap_atomic(v);
-	xen_snapshot(&after);
-	xen_snapshot_delta(&before, &after, &d);
+	xen_snapshot_since(&before, &d);
 	if (boot_options.pvmmu == PVMMU_WRITABLE) {
 		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_update_va_mapping], 0);
 		KT_EXPECT_EQ(t, d.mmuext_cmds[MMUEXT_INVLPG_LOCAL], 1);
@@ -186,12 +183,11 @@ struct xen_cost {
 
 static struct xen_cost measure(void (*op)(void *), void *arg)
 {
-	struct xen_count_snapshot before, after, d;
+	struct xen_count_snapshot before, d;
 
 	xen_snapshot(&before);
 	op(arg);
-	xen_snapshot(&after);
-	xen_snapshot_delta(&before, &after, &d);
+	xen_snapshot_since(&before, &d);
 	return (struct xen_cost){ d.traps[__HYPERVISOR_update_va_mapping],
 				  d.traps[__HYPERVISOR_mmuext_op],
 				  d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall] };
