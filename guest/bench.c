@@ -2,6 +2,7 @@
 #include "guest/cmdline.h"
 #include "guest/name_filter.h"
 #include "guest/cpu.h"
+#include "guest/irqflags.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
 #include "guest/string.h"
@@ -17,6 +18,48 @@ struct bench_counts {
 	const char *names[MAX_BACKEND_COUNTS];
 	unsigned nr_backend;
 };
+
+static bool tsc_fenced; /* lfence exists (SSE2): rdtsc is ordered, as on hardware */
+
+/*
+ * Ticks for @group calls of @run, between two TSC reads. In assembly so that nothing but
+ * the calls and their loop sits between the reads: the window holds two stores, the fences,
+ * and call/ret/dec/jnz per call (the body's own work aside), which the empty-body harness
+ * measures and every record subtracts. @run may clobber what the C ABI lets it.
+ */
+static inline u64 time_calls(void (*run)(void), unsigned group)
+{
+	u32 lo0, hi0, lo1, hi1;
+
+	if (tsc_fenced)
+		__asm__ volatile("lfence; rdtsc; mov %%eax, %%ebx; mov %%edx, %[hi0]; lfence\n"
+				 "1: call *%%esi; dec %%edi; jnz 1b\n"
+				 "lfence; rdtsc"
+				 : "=a"(lo1), "=d"(hi1), "=b"(lo0), [hi0] "=m"(hi0), "+S"(run),
+				   "+D"(group)
+				 :
+				 : "ecx", "memory", "cc");
+	else
+		__asm__ volatile("rdtsc; mov %%eax, %%ebx; mov %%edx, %[hi0]\n"
+				 "1: call *%%esi; dec %%edi; jnz 1b\n"
+				 "rdtsc"
+				 : "=a"(lo1), "=d"(hi1), "=b"(lo0), [hi0] "=m"(hi0), "+S"(run),
+				   "+D"(group)
+				 :
+				 : "ecx", "memory", "cc");
+	return (((u64)hi1 << 32) | lo1) - (((u64)hi0 << 32) | lo0);
+}
+
+/* Median and p99 of one sample series, in ticks per sample. */
+struct bench_stats {
+	u64 median, p99;
+};
+
+/* The empty body's cost per sample at each group size, and whether rdtsc traps. */
+static struct {
+	struct bench_stats group[BENCH_GROUP + 1];
+	bool tsc_traps;
+} harness;
 
 static void take(struct bench_counts *c)
 {
@@ -39,43 +82,104 @@ static void sort(u64 *v, unsigned n)
 			}
 }
 
+static struct bench_stats stats_of(u64 *samples, unsigned n)
+{
+	sort(samples, n);
+	return (struct bench_stats){ samples[n / 2], samples[n * 99 / 100] };
+}
+
+/*
+ * @n samples of @group calls of @run each, into @samples. The loop is the same for the
+ * empty harness and every body, so subtracting the first leaves the second's own cost.
+ */
+static __attribute__((noinline)) void sample(void (*run)(void), unsigned group, u64 *samples,
+					     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		samples[i] = time_calls(run, group);
+}
+
+/* The empty body: a bare ret, so the harness holds only what every body's call costs. */
+void bench_empty_body(void);
+__asm__(".pushsection .text\n.globl bench_empty_body\nbench_empty_body: ret\n.popsection");
+
+static struct bench_stats measure_harness(unsigned group)
+{
+	static u64 samples[BENCH_ITERATIONS];
+
+	sample(bench_empty_body, group, samples, BENCH_WARMUP);
+	sample(bench_empty_body, group, samples, BENCH_ITERATIONS);
+	return stats_of(samples, BENCH_ITERATIONS);
+}
+
+/* @v / 1000 with three places, signed: a net figure can be just below zero. */
+static void print_milli(const char *key, s64 v, bool comma)
+{
+	u64 a = v < 0 ? -(u64)v : (u64)v;
+
+	cprintf("%s\"%s\":%s%llu.%03llu", comma ? "," : "", key, v < 0 ? "-" : "", a / 1000,
+		a % 1000);
+}
+
 /* @total / @per as a decimal with three places: counts per operation are often fractional. */
 static void print_ratio(const char *key, u64 total, u64 per, bool *first)
 {
-	u64 milli = total * 1000 / per;
-
-	cprintf("%s\"%s\":%llu.%03llu", *first ? "" : ",", key, milli / 1000, milli % 1000);
+	print_milli(key, (s64)(total * 1000 / per), !*first);
 	*first = false;
+}
+
+static const char *pvmmu_name(void)
+{
+	return pv_mmu->tables_readonly ? pvmmu_names[boot_options.pvmmu] : "n/a";
+}
+
+static void print_head(const char *kind)
+{
+	cprintf("{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"",
+		kind, pv_mmu->name, pvmmu_name(), platform_name(platform),
+		harness.tsc_traps ? "trapping" : "native");
 }
 
 static void run_one(const struct bench *b)
 {
 	static u64 samples[BENCH_ITERATIONS];
 	struct bench_counts before, after;
-	u64 per = (u64)BENCH_ITERATIONS * b->ops_per_iter;
+	u64 per = (u64)BENCH_ITERATIONS * b->ops_per_iter, div;
+	unsigned group;
+	s64 raw_median, raw_p99, cost;
+	struct bench_stats s;
+	unsigned long flags;
 	bool first = true;
 
 	if (b->setup)
 		b->setup();
-	for (unsigned i = 0; i < BENCH_WARMUP; i++)
-		b->run();
+	/* Interrupts off while timing, as the Linux peer does: no tick lands in a sample. */
+	flags = local_irq_save();
+	sample(b->run, 1, samples, BENCH_WARMUP);
+	group = stats_of(samples, BENCH_WARMUP).median < BENCH_GROUP_BELOW ? BENCH_GROUP : 1;
 	take(&before);
-	for (unsigned i = 0; i < BENCH_ITERATIONS; i++) {
-		u64 t0 = rdtsc();
-
-		b->run();
-		samples[i] = (rdtsc() - t0) / b->ops_per_iter;
-	}
+	sample(b->run, group, samples, BENCH_ITERATIONS);
 	take(&after);
+	local_irq_restore(flags);
 	if (b->teardown)
 		b->teardown();
-	sort(samples, BENCH_ITERATIONS);
-	cprintf("{\"pvkmap_bench\":{\"name\":\"%s\",\"backend\":\"%s\",\"pvmmu\":\"%s\","
-		"\"platform\":\"%s\",\"iterations\":%u,\"ops_per_iteration\":%u,"
-		"\"median_cycles\":%llu,\"p99_cycles\":%llu,\"per_op\":{",
-		b->name, pv_mmu->name, pv_mmu->tables_readonly ? pvmmu_names[boot_options.pvmmu] : "n/a",
-		platform_name(platform), BENCH_ITERATIONS, b->ops_per_iter,
-		samples[BENCH_ITERATIONS / 2], samples[BENCH_ITERATIONS * 99 / 100]);
+	s = stats_of(samples, BENCH_ITERATIONS);
+	div = (u64)group * b->ops_per_iter;
+	raw_median = (s64)(s.median * 1000 / div);
+	raw_p99 = (s64)(s.p99 * 1000 / div);
+	cost = (s64)(harness.group[group].median * 1000 / div);
+	per *= group;
+
+	print_head("pvkmap_bench");
+	cprintf(",\"name\":\"%s\",\"iterations\":%u,\"warmup\":%u,\"ops_per_iteration\":%u,"
+		"\"group\":%u",
+		b->name, BENCH_ITERATIONS, BENCH_WARMUP, b->ops_per_iter, group);
+	print_milli("median_raw", raw_median, true);
+	print_milli("p99_raw", raw_p99, true);
+	print_milli("harness", cost, true);
+	print_milli("median_net", raw_median - cost, true);
+	print_milli("p99_net", raw_p99 - cost, true);
+	cprintf(",\"per_op\":{");
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		if (after.ops[op] != before.ops[op])
 			print_ratio(pv_op_names[op], after.ops[op] - before.ops[op], per, &first);
@@ -85,6 +189,28 @@ static void run_one(const struct bench *b)
 		if (after.backend[i] != before.backend[i])
 			print_ratio(after.names[i], after.backend[i] - before.backend[i], per, &first);
 	cprintf("}}}\n");
+}
+
+/* Time the empty body at both group sizes; a costly one means rdtsc traps. */
+static void harness_calibrate(void)
+{
+	unsigned long flags;
+
+	tsc_fenced = cpu_has_sse2();
+	flags = local_irq_save();
+	harness.group[1] = measure_harness(1);
+	harness.group[BENCH_GROUP] = measure_harness(BENCH_GROUP);
+	local_irq_restore(flags);
+	harness.tsc_traps = harness.group[1].median > BENCH_TSC_TRAPS_ABOVE;
+	if (harness.tsc_traps)
+		cprintf("bench: rdtsc traps: the empty harness costs %llu ticks per sample (a "
+			"native rdtsc costs a few); every figure below includes TSC emulation\n",
+			harness.group[1].median);
+	print_head("pvkmap_harness");
+	cprintf(",\"iterations\":%u,\"group_1\":{\"median\":%llu,\"p99\":%llu},"
+		"\"group_%u\":{\"median\":%llu,\"p99\":%llu}}}\n",
+		BENCH_ITERATIONS, harness.group[1].median, harness.group[1].p99, BENCH_GROUP,
+		harness.group[BENCH_GROUP].median, harness.group[BENCH_GROUP].p99);
 }
 
 const struct bench *bench_find(const char *name)
@@ -102,6 +228,13 @@ unsigned bench_run(const char *filter)
 	for (const struct bench *b = __benches_start; b < __benches_end; b++) {
 		if (!name_filter_selects(filter, b->name))
 			continue;
+		if (b->available && !b->available()) {
+			cprintf("bench: %s: not available on this platform (%s); skipped\n", b->name,
+				platform_name(platform));
+			continue;
+		}
+		if (!ran)
+			harness_calibrate();
 		run_one(b);
 		ran++;
 	}

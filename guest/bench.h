@@ -1,10 +1,14 @@
 /*
- * In-kernel benchmarks (bench= on the command line): each runs a fixed number of timed
- * iterations after a warm-up and reports the median and 99th percentile cycles per
- * operation (rdtsc: instructions under TCG with -icount, real cycles only on hardware
- * virtualization), plus the MMU operations and backend events (hypercalls) per operation.
- * Results are one JSON line each, {"pvkmap_bench":...}, for tools to collect. Timings are
- * never asserted; only tests assert.
+ * In-kernel benchmarks (bench= on the command line). Each benchmark's body is called through
+ * one harness: a warm-up, then BENCH_ITERATIONS timed samples, each `lfence; rdtsc`, the body
+ * called `group` times, `lfence; rdtsc`. Bodies cheaper than BENCH_GROUP_BELOW ticks are timed
+ * BENCH_GROUP at a time so the timer's own cost is spread over many calls. The harness alone
+ * (an empty body through the same loop) is measured once per run and subtracted: each record
+ * carries the raw median and p99 per operation, the harness cost and the net figures.
+ * Ticks are rdtsc ticks: instructions under TCG with -icount, cycles only on hardware
+ * virtualization. A trapping rdtsc (an emulated TSC) is detected and labelled in every record.
+ * Results are one JSON line each, {"pvkmap_bench":...}, after one {"pvkmap_harness":...} line;
+ * the format is described in README.md. Timings are never asserted; only tests assert.
  */
 #ifndef GUEST_BENCH_H
 #define GUEST_BENCH_H
@@ -13,19 +17,25 @@
 
 struct bench {
 	const char *name;
-	unsigned ops_per_iter; /* operations one iteration performs */
-	void (*setup)(void);   /* optional, untimed */
-	void (*run)(void);     /* one iteration */
+	unsigned ops_per_iter;	/* operations one call of the body performs */
+	void (*setup)(void);	/* optional, untimed */
+	void (*run)(void);	/* the body: one iteration */
 	void (*teardown)(void); /* optional, untimed */
+	bool (*available)(void); /* optional: false skips it on this platform */
 };
 
 #define BENCH_ITERATIONS 512
 #define BENCH_WARMUP 32
+#define BENCH_GROUP 16
+#define BENCH_GROUP_BELOW 100 /* ticks per call, measured in the warm-up */
+/* An empty harness sample above this many ticks means rdtsc traps (a native one costs a few). */
+#define BENCH_TSC_TRAPS_ABOVE 100
 
-#define BENCH(bname, ...)                                                                   \
-	static const struct bench bname##_bench __section(".benches") __used __aligned(4) = { \
-		#bname, __VA_ARGS__                                                           \
+#define BENCH_WHEN(bname, when, ops, ...)                                                     \
+	static const struct bench bname##_bench __section(".benches") __used __aligned(4) = {   \
+		#bname, ops, __VA_ARGS__, when                                                  \
 	}
+#define BENCH(bname, ops, ...) BENCH_WHEN(bname, NULL, ops, __VA_ARGS__)
 
 /* The benchmark called @name, or NULL (tests assert what each one's operations cost). */
 const struct bench *bench_find(const char *name);

@@ -37,6 +37,27 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/*
+ * rdtsc kept in program order (Intel's recipe for timing code): the first lfence waits for
+ * earlier instructions to finish, the second keeps later ones from starting before the read.
+ * lfence is SSE2: callers check cpu_has_sse2() first.
+ */
+static inline u64 rdtsc_fenced(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static inline bool cpu_has_sse2(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return d & (1u << 26);
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

@@ -30,29 +30,45 @@ static void pool_fill(void)
 	kmap_flush_unused();
 }
 
-/* 1. One PTE update and the flush of that page: the raw remap. */
+/* 1. One PTE update and the flush of that page: the raw remap (the walk to the PTE is not). */
+static pte_t *scratch_pte;
+
+static void remap_setup(void)
+{
+	pool_fill();
+	scratch_pte = lookup_pte(fix_to_virt(FIX_SCRATCH));
+}
+
 static void remap_one(void)
 {
-	u32 va = fix_to_virt(FIX_SCRATCH);
-
-	pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(next_page()), PAGE_KERNEL), true);
+	pv_set_pte_va(fix_to_virt(FIX_SCRATCH), scratch_pte,
+		      pfn_pte(page_to_pfn(next_page()), PAGE_KERNEL), true);
 }
 
 static void remap_teardown(void)
 {
-	u32 va = fix_to_virt(FIX_SCRATCH);
-
-	pv_set_pte_va(va, lookup_pte(va), (pte_t){ 0 }, true);
+	pv_set_pte_va(fix_to_virt(FIX_SCRATCH), scratch_pte, (pte_t){ 0 }, true);
 }
 
-BENCH(remap_pte_and_flush, 1, pool_fill, remap_one, remap_teardown);
+BENCH(remap_pte_and_flush, 1, remap_setup, remap_one, remap_teardown);
 
-/* 2. N updates in one lazy-MMU section, over the (then unused) pkmap window's entries. */
+/*
+ * 2. N updates in one lazy-MMU section, over the (then unused) pkmap window's entries: one
+ * page table, so slot i's entry is the first one plus i.
+ */
+static pte_t *window_pte;
+
+static void lazy_setup(void)
+{
+	pool_fill();
+	window_pte = lookup_pte(pkmap_addr(0));
+}
+
 static void lazy_updates(unsigned n)
 {
 	pv_lazy_enter();
 	for (unsigned i = 0; i < n; i++)
-		pv_set_pte(lookup_pte(pkmap_addr(i)), pfn_pte(page_to_pfn(pool[i]), PAGE_KERNEL));
+		pv_set_pte(window_pte + i, pfn_pte(page_to_pfn(pool[i]), PAGE_KERNEL));
 	pv_lazy_leave();
 }
 
@@ -60,7 +76,7 @@ static void lazy_teardown(void)
 {
 	pv_lazy_enter();
 	for (unsigned i = 0; i < LAST_PKMAP; i++)
-		pv_pte_clear(lookup_pte(pkmap_addr(i)));
+		pv_pte_clear(window_pte + i);
 	pv_lazy_leave();
 	pv_flush_tlb_all();
 }
@@ -70,7 +86,7 @@ static void lazy_teardown(void)
 	{                                             \
 		lazy_updates(n);                      \
 	}                                             \
-	BENCH(lazy_mmu_##n##_updates, n, pool_fill, lazy_##n, lazy_teardown)
+	BENCH(lazy_mmu_##n##_updates, n, lazy_setup, lazy_##n, lazy_teardown)
 LAZY_BENCH(1);
 LAZY_BENCH(8);
 LAZY_BENCH(32);
@@ -86,7 +102,7 @@ static void strict_setup(void)
 	kmap_configure(false, false);
 }
 
-static void lazy_setup(void)
+static void lazy_kmap_setup(void)
 {
 	strict_setup();
 	kmap_configure(false, true);
@@ -103,7 +119,7 @@ static void atomic_pair(void)
 }
 
 BENCH(kmap_atomic_strict, 1, strict_setup, atomic_pair, restore_kmap_mode);
-BENCH(kmap_atomic_lazy, 1, lazy_setup, atomic_pair, restore_kmap_mode);
+BENCH(kmap_atomic_lazy, 1, lazy_kmap_setup, atomic_pair, restore_kmap_mode);
 
 static void atomic_nested4(void)
 {
@@ -156,6 +172,25 @@ static void local_pair(void)
 }
 
 BENCH(kmap_local_pair, 1, strict_setup, local_pair, restore_kmap_mode);
+
+/* The same on a lowmem page: with the debug checks off, its direct-map address. */
+static struct page *lowmem_page;
+
+static void lowmem_setup(void)
+{
+	strict_setup();
+	if (!lowmem_page)
+		lowmem_page = alloc_page(GFP_KERNEL);
+	if (!lowmem_page)
+		panic("bench: no lowmem page");
+}
+
+static void local_pair_lowmem(void)
+{
+	kunmap_local(kmap_local_page(lowmem_page));
+}
+
+BENCH(kmap_local_lowmem, 1, lowmem_setup, local_pair_lowmem, restore_kmap_mode);
 
 static volatile bool peer_stop;
 static struct thread *peer;
