@@ -9,9 +9,9 @@
 #include "guest/traps.h"
 
 /* Read the u32 at @addr into *@val: 0, or -EFAULT if the access faulted. */
-int probe_read_u32(const void *addr, u32 *val);
+asmlinkage int probe_read_u32(const void *addr, u32 *val);
 /* Write @val to @addr: 0, or -EFAULT if the access faulted. */
-int probe_write_u32(void *addr, u32 val);
+asmlinkage int probe_write_u32(void *addr, u32 val);
 /* If @f's faulting instruction has a fixup, resume there and return true. */
 bool extable_fixup(struct trap_frame *f);
 /* How many faults were fixed up since boot (tests check a probe really faulted). */

@@ -11,8 +11,8 @@ extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 struct kjmp_buf {
 	u32 regs[6];
 };
-int kjmp_set(struct kjmp_buf *buf);
-void kjmp_long(struct kjmp_buf *buf, int val) __noreturn;
+asmlinkage int kjmp_set(struct kjmp_buf *buf);
+asmlinkage void kjmp_long(struct kjmp_buf *buf, int val) __noreturn;
 
 static struct kjmp_buf *panic_catcher;
 char ktest_last_panic[256];

@@ -10,9 +10,9 @@
 
 static struct boot_info native_boot_info;
 
-void native_start(u32 magic, u32 mbi_phys);
+asmlinkage void native_start(u32 magic, u32 mbi_phys);
 
-void native_start(u32 magic, u32 mbi_phys)
+asmlinkage void native_start(u32 magic, u32 mbi_phys)
 {
 	native_pv_init();
 	serial_init();

@@ -27,8 +27,18 @@ static inline void preempt_disable(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+/* The switch preempt_enable() found due (guest/sched.c). */
+void preempt_schedule(void);
+
 /* Re-enable preemption; switch now if a switch became due meanwhile. */
-void preempt_enable(void);
+static inline void preempt_enable(void)
+{
+	unsigned cpu = smp_processor_id();
+
+	__asm__ volatile("" ::: "memory");
+	if (!(preempt_counts[cpu] -= PREEMPT_OFFSET) && unlikely(need_resched[cpu]))
+		preempt_schedule();
+}
 
 static inline bool in_interrupt(void)
 {

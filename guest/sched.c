@@ -22,9 +22,9 @@ static spinlock_t rq_lock[NR_CPUS];
 static struct thread boot_threads[NR_CPUS], *idle_threads[NR_CPUS];
 static struct wait_queue exit_wait;
 
-void switch_to(struct thread *prev, struct thread *next);
+asmlinkage void switch_to(struct thread *prev, struct thread *next);
 void thread_trampoline(void);
-void thread_start(struct thread *t) __noreturn;
+asmlinkage void thread_start(struct thread *t) __noreturn;
 
 /* Pick the next thread: the head of the run queue, else this CPU's idle thread. */
 static struct thread *pick_next(unsigned cpu)
@@ -66,19 +66,13 @@ void schedule(void)
 	kmap_local_sched_in(current_thread());
 }
 
-void preempt_enable(void)
+void preempt_schedule(void)
 {
-	unsigned cpu = smp_processor_id();
+	unsigned long flags = local_irq_save();
 
-	__asm__ volatile("" ::: "memory");
-	preempt_counts[cpu] -= PREEMPT_OFFSET;
-	if (!preempt_counts[cpu] && need_resched[cpu]) {
-		unsigned long flags = local_irq_save();
-
-		if (flags & PV_IRQS_ENABLED)
-			schedule(); /* with interrupts off we cannot be sure it is safe: wait */
-		local_irq_restore(flags);
-	}
+	if (flags & PV_IRQS_ENABLED)
+		schedule(); /* with interrupts off we cannot be sure it is safe: wait */
+	local_irq_restore(flags);
 }
 
 void yield(void)
@@ -108,6 +102,7 @@ void wake_thread(struct thread *t)
 void sched_tick(void)
 {
 	jiffies++;
+	pv_counters_fold(); /* 32-bit pending counts into the totals, long before they wrap */
 	counters_page_update(); /* what dom0's pvkmap-stat reads: at most a tick old */
 	if (tick_hook)
 		tick_hook();
@@ -115,7 +110,7 @@ void sched_tick(void)
 		need_resched[smp_processor_id()] = true;
 }
 
-void thread_start(struct thread *t)
+asmlinkage void thread_start(struct thread *t)
 {
 	kmap_local_sched_in(t);
 	local_irq_enable();

@@ -76,7 +76,7 @@ void irq_exit_preempt(void)
 		schedule();
 }
 
-void irq_dispatch(struct trap_frame *f)
+asmlinkage void irq_dispatch(struct trap_frame *f)
 {
 	unsigned irq = f->vector - IRQ_VECTOR_BASE;
 
@@ -88,7 +88,7 @@ void irq_dispatch(struct trap_frame *f)
 	irq_exit_preempt();
 }
 
-void trap_dispatch(struct trap_frame *f)
+asmlinkage void trap_dispatch(struct trap_frame *f)
 {
 	u32 cr2 = f->vector == 14 ? pv_cpu->read_cr2() : 0;
 

@@ -16,11 +16,11 @@ struct trap_frame {
 /* Load the native GDT and an IDT with the 32 exception vectors and the 16 IRQ lines. */
 void traps_init_native(void);
 /* Called by the entry stubs: fix up, or report everything and panic. */
-void trap_dispatch(struct trap_frame *f);
+asmlinkage void trap_dispatch(struct trap_frame *f);
 /* Native IRQ line @irq runs @handler (in interrupt context, interrupts off). */
 void irq_register(unsigned irq, void (*handler)(void));
 /* Called by the IRQ stubs. */
-void irq_dispatch(struct trap_frame *f);
+asmlinkage void irq_dispatch(struct trap_frame *f);
 /* The end of every interrupt: leave interrupt context, switch if a switch is due. */
 void irq_exit_preempt(void);
 

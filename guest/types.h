@@ -47,9 +47,20 @@ typedef u64 phys_addr_t;
 #define __section(s) __attribute__((section(s)))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __noreturn __attribute__((noreturn))
+#ifndef __always_inline /* the host build of the unit tests has glibc's */
+#define __always_inline inline __attribute__((always_inline))
+#endif
+/*
+ * The kernel passes the first three arguments in eax, edx, ecx (-mregparm=3, as Linux does on
+ * i386); functions called from or written in assembly take theirs on the stack.
+ */
+#define asmlinkage __attribute__((regparm(0)))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __used __attribute__((used))
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define likely(x) __builtin_expect(!!(x), 1)
+/* One store or load the compiler may not merge, drop or move past another such access. */
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 
 #endif

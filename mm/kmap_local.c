@@ -12,7 +12,6 @@
 #include "mm/kmap_stack.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
-#include "guest/irqflags.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/sched.h"
@@ -21,12 +20,38 @@ enum kmap_unmap kmap_unmap_mode = KMAP_STRICT;
 bool kmap_debug = true;
 u64 kmap_stale_faults;
 
-/* What the use-after-kunmap report says about each slot. */
+/* What the use-after-kunmap report says about each slot (kept with the debug checks on). */
 static struct {
 	pfn_t pfn;
 	const void *owner, *releaser;
 	bool live;
 } slot_info[NR_CPUS][KM_MAX_IDX];
+
+/*
+ * Each CPU's window, found once: slot 0's address and entry. Slot i sits i << slot_shift
+ * pages below slot 0, and its entry as many entries below slot 0's, since the whole fixmap
+ * is one page table (checked in kmap_configure). slot_shift is 1 with guard slots.
+ */
+static struct {
+	u32 va0;
+	pte_t *pte0;
+} window[NR_CPUS];
+static unsigned slot_shift;
+/* Debug checks or lazy unmapping: maps take the general path, not the strict fast one. */
+static bool kmap_general;
+
+static void find_windows(void)
+{
+	u32 first = fix_to_virt(FIX_KMAP_BEGIN), last = fix_to_virt(FIX_KMAP_END);
+
+	if (lookup_pte(last) != lookup_pte(first) - (FIX_KMAP_END - FIX_KMAP_BEGIN))
+		panic("kmap: the kmap fixmap slots 0x%08x - 0x%08x are not in one page table", last,
+		      first);
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		window[cpu].va0 = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU);
+		window[cpu].pte0 = lookup_pte(window[cpu].va0);
+	}
+}
 
 void kmap_configure(bool debug, bool lazy)
 {
@@ -36,82 +61,79 @@ void kmap_configure(bool debug, bool lazy)
 	/* Switching while maps are held would strand them; lazy leaves stale PTEs: clear all. */
 	if (t && t->kmap_local.stack.depth)
 		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
+	find_windows();
 	for (unsigned i = 0; t && i < KM_SLOTS_PER_CPU; i++) {
-		u32 va = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU + i);
-		pte_t *ptep = lookup_pte(va);
+		pte_t *ptep = window[cpu].pte0 - i;
 
-		if (ptep && ptep->val)
-			pv_set_pte_va(va, ptep, (pte_t){ 0 }, true);
+		if (ptep->val)
+			pv_set_pte_va(window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){ 0 }, true);
 	}
 	kmap_debug = debug;
+	slot_shift = debug ? 1 : 0;
 	kmap_unmap_mode = lazy && !debug ? KMAP_LAZY : KMAP_STRICT;
+	kmap_general = kmap_debug || kmap_unmap_mode == KMAP_LAZY;
 	if (lazy && debug)
 		pr_warn("kmap: kmap=lazy refused while kmap_debug is on (the checks need strict "
 			"unmapping); using strict\n");
 }
 
-/* Guard slots double the stride: slot i at index 2i, an unmapped guard at 2i + 1. */
-static unsigned stride(void)
-{
-	return kmap_debug ? 2 : 1;
-}
-
 u32 kmap_slot_vaddr(unsigned cpu, unsigned idx)
 {
-	return fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU + idx * stride());
+	return window[cpu].va0 - (idx << (PAGE_SHIFT + slot_shift));
 }
 
 /* The slot behind @va on @cpu's window, or -1 (guard slots and other addresses). */
 static int slot_index(unsigned cpu, u32 va)
 {
-	u32 base = kmap_slot_vaddr(cpu, 0), off;
+	u32 base = window[cpu].va0, off;
 
 	if (va > base + PAGE_SIZE - 1 || base - (va & PAGE_MASK) >= KM_SLOTS_PER_CPU * PAGE_SIZE)
 		return -1;
 	off = (base - (va & PAGE_MASK)) >> PAGE_SHIFT;
-	return off % stride() ? -1 : (int)(off / stride());
+	return off & ((1u << slot_shift) - 1) ? -1 : (int)(off >> slot_shift);
 }
 
-static bool direct_mapped(struct page *page)
+/* The debug checks of a map: strict unmapping leaves every free slot empty and flushed. */
+static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn,
+		       const void *caller)
 {
-	return !kmap_debug && page_to_pfn(page) < mm_layout.max_low_pfn;
+	if (kmap_unmap_mode == KMAP_STRICT && ptep->val)
+		panic("kmap: CPU %u slot %u at 0x%08x still maps pte 0x%llx before use "
+		      "(caller %p)",
+		      cpu, idx, kmap_slot_vaddr(cpu, idx), ptep->val, caller);
+	slot_info[cpu][idx].pfn = pfn;
+	slot_info[cpu][idx].owner = caller;
+	slot_info[cpu][idx].live = true;
 }
 
+/*
+ * Map @page in the next slot of the running thread's stack. No interrupt masking: an
+ * interrupt maps above the slot we claimed and unmaps before it returns. A switch at any
+ * point is safe too (kmap_local is preemptible): the slot is claimed before its entry is
+ * written, and switch-out saves what each claimed slot's entry holds at that moment (empty,
+ * if the entry was not written yet), which switch-in puts back.
+ */
 static void *map_slot(struct page *page, const void *caller)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
-	unsigned long flags = local_irq_save();
+	pfn_t pfn = page_to_pfn(page);
+	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
 	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
-	u32 va = kmap_slot_vaddr(cpu, idx);
-	pte_t *ptep = lookup_pte(va);
-	pte_t pte = pfn_pte(page_to_pfn(page), PAGE_KERNEL);
+	pte_t *ptep = window[cpu].pte0 - (idx << slot_shift);
+	u32 va = window[cpu].va0 - (idx << (PAGE_SHIFT + slot_shift));
 
-	if (kmap_unmap_mode == KMAP_STRICT) {
-		/* Strict unmapping leaves every free slot empty and flushed. */
-		if (ptep->val)
-			panic("kmap: CPU %u slot %u at 0x%08x still maps pte 0x%llx before use "
-			      "(caller %p)",
-			      cpu, idx, va, ptep->val, caller);
-		pv_set_pte_va(va, ptep, pte, false);
-	} else {
-		pv_set_pte_va(va, ptep, pte, true); /* replace a stale entry and flush it */
-	}
+	if (kmap_debug)
+		map_checks(cpu, idx, ptep, pfn, caller);
+	/* Lazy unmapping may have left the slot's last entry: replace it and flush. */
+	pv_set_pte_va(va, ptep, pte, kmap_unmap_mode == KMAP_LAZY);
 	pv_lazy_flush(); /* the caller uses the address at once */
-	t->kmap_local.pteval[idx] = pte.val;
-	slot_info[cpu][idx].pfn = page_to_pfn(page);
-	slot_info[cpu][idx].owner = caller;
-	slot_info[cpu][idx].live = true;
-	local_irq_restore(flags);
 	return (void *)(uintptr_t)va;
 }
 
-static void unmap_slot(void *vaddr, const void *caller)
+/* @vaddr is not the top slot of this CPU's stack: say exactly what is wrong. */
+static void __noreturn unmap_misuse(struct thread *t, unsigned cpu, u32 va, const void *caller)
 {
-	struct thread *t = current_thread();
-	unsigned cpu = smp_processor_id();
-	u32 va = (u32)(uintptr_t)vaddr;
-	unsigned long flags = local_irq_save();
 	int idx = slot_index(cpu, va);
 	unsigned top = t->kmap_local.stack.depth ? t->kmap_local.stack.depth - 1 : 0;
 
@@ -119,13 +141,35 @@ static void unmap_slot(void *vaddr, const void *caller)
 		panic("kunmap(0x%08x) from %p: not a kmap slot of CPU %u", va, caller, cpu);
 	kmap_stack_check_top(&t->kmap_local.stack, (unsigned)idx, va, kmap_slot_vaddr(cpu, top),
 			     caller);
+	panic("kunmap(0x%08x) from %p: slot %d is the top but its address does not match", va,
+	      caller, idx);
+}
+
+/*
+ * Unmap the top slot, which @vaddr must be in. The entry is cleared before the slot is
+ * popped: a switch in between saves and restores an empty entry.
+ */
+static void unmap_slot(void *vaddr, const void *caller)
+{
+	struct thread *t = current_thread();
+	unsigned cpu = smp_processor_id();
+	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
+	unsigned idx = t->kmap_local.stack.depth - 1;
+	u32 off = (window[cpu].va0 - va) >> PAGE_SHIFT;
+
+	/*
+	 * One comparison covers foreign addresses, guard slots, disorder and underflow (then
+	 * idx << slot_shift is near 2^32, which no offset in the address space reaches).
+	 */
+	if (unlikely(off != idx << slot_shift))
+		unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
 	if (kmap_unmap_mode == KMAP_STRICT)
-		pv_set_pte_va(va & PAGE_MASK, lookup_pte(va), (pte_t){ 0 }, true);
-	t->kmap_local.pteval[idx] = 0;
-	slot_info[cpu][idx].live = false;
-	slot_info[cpu][idx].releaser = caller;
-	kmap_stack_pop(&t->kmap_local.stack, (unsigned)idx, va, kmap_slot_vaddr(cpu, top), caller);
-	local_irq_restore(flags);
+		pv_set_pte_va(va, window[cpu].pte0 - off, (pte_t){ 0 }, true);
+	if (kmap_debug) {
+		slot_info[cpu][idx].live = false;
+		slot_info[cpu][idx].releaser = caller;
+	}
+	kmap_stack_pop(&t->kmap_local.stack, idx, va, va, caller);
 }
 
 static bool is_direct_address(const void *vaddr)
@@ -135,46 +179,99 @@ static bool is_direct_address(const void *vaddr)
 	return va >= PAGE_OFFSET && va < mm_layout.high_memory;
 }
 
+/*
+ * The fast path, for strict unmapping without debug checks (the default, and Linux's only
+ * mode): consecutive slots, no flush on map (every free slot is empty and flushed), and the
+ * same store order as map_slot/unmap_slot. Everything else takes those.
+ */
+static __always_inline void *map_strict(pfn_t pfn, const void *caller)
+{
+	struct thread *t = current_thread();
+	unsigned cpu = smp_processor_id();
+	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
+	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
+	u32 va = window[cpu].va0 - idx * PAGE_SIZE;
+
+	pv_set_pte_va(va, window[cpu].pte0 - idx, pte, false);
+	pv_lazy_flush();
+	return (void *)(uintptr_t)va;
+}
+
+static __always_inline void unmap_strict(void *vaddr, const void *caller)
+{
+	struct thread *t = current_thread();
+	unsigned cpu = smp_processor_id();
+	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
+	unsigned idx = t->kmap_local.stack.depth - 1;
+
+	if (unlikely((window[cpu].va0 - va) >> PAGE_SHIFT != idx)) /* as in unmap_slot */
+		unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
+	pv_set_pte_va(va, window[cpu].pte0 - idx, (pte_t){ 0 }, true);
+	WRITE_ONCE(t->kmap_local.stack.depth, idx);
+}
+
+static __always_inline void *map_local(struct page *page, const void *caller)
+{
+	pfn_t pfn = page_to_pfn(page);
+
+	if (likely(!kmap_general)) {
+		if (pfn < mm_layout.max_low_pfn)
+			return phys_to_virt(PFN_PHYS(pfn));
+		return map_strict(pfn, caller);
+	}
+	if (!kmap_debug && pfn < mm_layout.max_low_pfn)
+		return phys_to_virt(PFN_PHYS(pfn));
+	return map_slot(page, caller);
+}
+
+static __always_inline void unmap_local(void *vaddr, const void *caller)
+{
+	if (likely(!kmap_general)) {
+		if (!is_direct_address(vaddr))
+			unmap_strict(vaddr, caller);
+	} else if (kmap_debug || !is_direct_address(vaddr)) {
+		unmap_slot(vaddr, caller);
+	}
+}
+
 void *kmap_local_page(struct page *page)
 {
-	if (direct_mapped(page))
-		return page_address(page);
-	return map_slot(page, __builtin_return_address(0));
+	return map_local(page, __builtin_return_address(0));
 }
 
 void kunmap_local(void *vaddr)
 {
-	if (is_direct_address(vaddr) && !kmap_debug)
-		return;
-	unmap_slot(vaddr, __builtin_return_address(0));
+	unmap_local(vaddr, __builtin_return_address(0));
 }
 
 void *kmap_atomic(struct page *page)
 {
 	preempt_disable();
-	if (direct_mapped(page))
-		return page_address(page);
-	return map_slot(page, __builtin_return_address(0));
+	return map_local(page, __builtin_return_address(0));
 }
 
 void kunmap_atomic(void *vaddr)
 {
-	if (!(is_direct_address(vaddr) && !kmap_debug))
-		unmap_slot(vaddr, __builtin_return_address(0));
+	unmap_local(vaddr, __builtin_return_address(0));
 	preempt_enable();
 }
 
-/* Tear down @t's live slots as it is switched out (lazy mode leaves them: see highmem.h). */
+/*
+ * Save @t's claimed slots as it is switched out, and tear them down (lazy mode leaves them:
+ * see highmem.h). Saving here rather than at each map keeps the map itself to one store.
+ */
 void kmap_local_sched_out(struct thread *t)
 {
 	unsigned cpu = smp_processor_id();
 
-	if (kmap_unmap_mode != KMAP_STRICT)
-		return;
+	if (t->kmap_local.stack.depth)
+		pv_lazy_flush(); /* a queued map must reach the table before we read it back */
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++) {
-		u32 va = kmap_slot_vaddr(cpu, idx);
+		pte_t *ptep = window[cpu].pte0 - (idx << slot_shift);
 
-		pv_set_pte_va(va, lookup_pte(va), (pte_t){ 0 }, true);
+		t->kmap_local.pteval[idx] = ptep->val;
+		if (kmap_unmap_mode == KMAP_STRICT)
+			pv_set_pte_va(kmap_slot_vaddr(cpu, idx), ptep, (pte_t){ 0 }, true);
 	}
 }
 
@@ -183,12 +280,9 @@ void kmap_local_sched_in(struct thread *t)
 {
 	unsigned cpu = smp_processor_id();
 
-	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++) {
-		u32 va = kmap_slot_vaddr(cpu, idx);
-
-		pv_set_pte_va(va, lookup_pte(va), (pte_t){ t->kmap_local.pteval[idx] },
-			      kmap_unmap_mode != KMAP_STRICT);
-	}
+	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++)
+		pv_set_pte_va(kmap_slot_vaddr(cpu, idx), window[cpu].pte0 - (idx << slot_shift),
+			      (pte_t){ t->kmap_local.pteval[idx] }, kmap_unmap_mode != KMAP_STRICT);
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush();
 }

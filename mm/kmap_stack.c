@@ -1,11 +1,9 @@
 #include "mm/kmap_stack.h"
 #include "guest/panic.h"
 
-unsigned kmap_stack_push(struct kmap_stack *s, unsigned max, const void *caller)
+void kmap_stack_overflow(const struct kmap_stack *s, const void *caller)
 {
-	if (s->depth >= max)
-		panic("kmap: slot stack overflow: %u maps held, caller %p", s->depth, caller);
-	return s->depth++;
+	panic("kmap: slot stack overflow: %u maps held, caller %p", s->depth, caller);
 }
 
 void kmap_stack_check_top(const struct kmap_stack *s, unsigned idx, u32 vaddr, u32 top_vaddr,
@@ -18,11 +16,4 @@ void kmap_stack_check_top(const struct kmap_stack *s, unsigned idx, u32 vaddr, u
 		panic("kunmap(0x%08x) out of order: slot %u, but the top of the stack is slot %u "
 		      "at 0x%08x, caller %p",
 		      vaddr, idx, s->depth - 1, top_vaddr, caller);
-}
-
-void kmap_stack_pop(struct kmap_stack *s, unsigned idx, u32 vaddr, u32 top_vaddr,
-		    const void *caller)
-{
-	kmap_stack_check_top(s, idx, vaddr, top_vaddr, caller);
-	s->depth--;
 }

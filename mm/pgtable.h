@@ -9,29 +9,31 @@
 #include "pv/ops.h"
 #include "mm/gfp.h"
 
+/* Every platform accepts the present bit: kept out of the mask so the compiler sees it. */
 static inline pte_t pfn_pte(pfn_t pfn, u64 prot)
 {
-	return (pte_t){ (pv_mmu->pfn_to_frame(pfn) << PAGE_SHIFT) | (prot & pv_mmu->prot_mask) };
+	return (pte_t){ (pv_pfn_to_frame(pfn) << PAGE_SHIFT) | (prot & _PAGE_PRESENT) |
+			(prot & pv_mmu->prot_mask) };
 }
 
 static inline pmd_t pmd_make_table(pfn_t pt_pfn)
 {
-	return (pmd_t){ (pv_mmu->pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE };
+	return (pmd_t){ (pv_pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE };
 }
 
 static inline pud_t pud_make_table(pfn_t pmd_pfn)
 {
-	return (pud_t){ (pv_mmu->pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT };
+	return (pud_t){ (pv_pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT };
 }
 
 static inline pfn_t pte_pfn(pte_t pte)
 {
-	return (pfn_t)pv_mmu->frame_to_pfn((pte.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
+	return (pfn_t)pv_frame_to_pfn((pte.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
 }
 
 static inline pfn_t pmd_pfn(pmd_t pmd)
 {
-	return (pfn_t)pv_mmu->frame_to_pfn((pmd.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
+	return (pfn_t)pv_frame_to_pfn((pmd.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
 }
 
 /* The kernel's PDPT and the page directory of its top gigabyte (PDPT slot 3). */

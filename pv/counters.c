@@ -12,6 +12,7 @@ static bool cpu_used(unsigned cpu)
 
 void pv_counters_print_json(void)
 {
+	pv_counters_fold();
 	cprintf("{\"pvkmap_counters\":{\"version\":1,\"backend\":\"%s\",\"cycles_measured\":%s,"
 		"\"cpus\":[",
 		pv_mmu ? pv_mmu->name : "none", pv_op_cycles_measured ? "true" : "false");
@@ -34,6 +35,7 @@ void pv_counters_print_json(void)
 
 void pv_counters_print_table(void)
 {
+	pv_counters_fold();
 	cprintf("MMU operations (backend %s%s):\n", pv_mmu ? pv_mmu->name : "none",
 		pv_op_cycles_measured ? "" : "; cycles not measured: make OP_CYCLES=1");
 	cprintf("  %-4s %-16s %12s %16s %10s\n", "cpu", "operation", "count", "cycles", "cyc/op");

@@ -68,6 +68,7 @@ void counters_page_update(void)
 
 	if (!page)
 		return;
+	pv_counters_fold();
 	flags = local_irq_save();
 	__atomic_store_n(&page->seq, page->seq + 1, __ATOMIC_RELEASE); /* odd: writing */
 	for (unsigned cpu = 0; cpu < page->nr_cpus; cpu++) {

@@ -2,6 +2,7 @@
 #include "pv/ops.h"
 #include "guest/cpu.h"
 #include "guest/percpu.h"
+#include "guest/irqflags.h"
 
 const struct pv_mmu_ops *pv_mmu;
 const struct pv_cpu_ops *pv_cpu;
@@ -17,31 +18,6 @@ const char *const pv_op_names[PV_OP_NR] = {
 	[PV_LAZY_LEAVE] = "lazy_mmu_leave",     [PV_ALLOC_TABLE] = "alloc_table",
 };
 
-#if defined(PVKMAP_NO_COUNTERS)
-#define COUNTED(op, call) call
-#elif defined(PVKMAP_OP_CYCLES)
-/* Count and time one call (make OP_CYCLES=1): two TSC reads per operation. */
-#define COUNTED(op, call)                                                   \
-	do {                                                                \
-		struct pv_counters *c = &pv_counters[smp_processor_id()];   \
-		u64 t0 = rdtsc();                                           \
-		call;                                                       \
-		c->cycles[op] += rdtsc() - t0;                              \
-		c->count[op]++;                                             \
-	} while (0)
-#else
-/*
- * Count one call: a per-CPU increment, two instructions, made before the call so the
- * wrapper stays a tail call. Timing every operation too would cost more than a native PTE
- * write itself; the benchmarks time operations instead.
- */
-#define COUNTED(op, call)                                                   \
-	do {                                                                \
-		pv_counters[smp_processor_id()].count[op]++;                \
-		call;                                                       \
-	} while (0)
-#endif
-
 const bool pv_op_cycles_measured =
 #ifdef PVKMAP_OP_CYCLES
 	true;
@@ -49,85 +25,46 @@ const bool pv_op_cycles_measured =
 	false;
 #endif
 
-void pv_set_pte(pte_t *ptep, pte_t pte)
+u64 pv_backend_pfn_to_frame(u64 pfn)
 {
-	COUNTED(PV_SET_PTE, pv_mmu->set_pte(ptep, pte));
+	return pv_mmu->pfn_to_frame(pfn);
 }
 
-void pv_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
+void pv_backend_set_pte(pte_t *ptep, pte_t pte)
 {
-#ifndef PVKMAP_NO_COUNTERS
-	/* A folded flush is still a flush: counted, its time included in the update's. */
-	pv_counters[smp_processor_id()].count[PV_FLUSH_ONE] += flush;
-#endif
-	COUNTED(PV_SET_PTE_VA, pv_mmu->set_pte_va(vaddr, ptep, pte, flush));
+	pv_mmu->set_pte(ptep, pte);
 }
 
-void pv_pte_clear(pte_t *ptep)
+void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 {
-	COUNTED(PV_PTE_CLEAR, pv_mmu->pte_clear(ptep));
+	pv_mmu->set_pte_va(vaddr, ptep, pte, flush);
 }
 
-void pv_set_pmd(pmd_t *pmdp, pmd_t pmd)
+void pv_backend_lazy_flush(void)
 {
-	COUNTED(PV_SET_PMD, pv_mmu->set_pmd(pmdp, pmd));
+	pv_mmu->lazy_flush();
 }
 
-void pv_set_pud(pud_t *pudp, pud_t pud)
+/* Interrupts off: a tick's fold must not interleave with this one on the same CPU. */
+void pv_counters_fold(void)
 {
-	COUNTED(PV_SET_PUD, pv_mmu->set_pud(pudp, pud));
-}
+	struct pv_counters *c = &pv_counters[smp_processor_id()];
+	unsigned long flags = pv_cpu ? local_irq_save() : 0;
 
-void pv_flush_tlb_one(u32 vaddr)
-{
-	COUNTED(PV_FLUSH_ONE, pv_mmu->flush_tlb_one(vaddr));
-}
-
-void pv_flush_tlb_local(void)
-{
-	COUNTED(PV_FLUSH_LOCAL, pv_mmu->flush_tlb_local());
-}
-
-void pv_flush_tlb_all(void)
-{
-	COUNTED(PV_FLUSH_ALL, pv_mmu->flush_tlb_all());
-}
-
-void pv_load_cr3(pfn_t pud_pfn)
-{
-	COUNTED(PV_LOAD_CR3, pv_mmu->load_cr3(pud_pfn));
-}
-
-void pv_pin_table(pfn_t pud_pfn)
-{
-	COUNTED(PV_PIN, pv_mmu->pin_table(pud_pfn));
-}
-
-void pv_unpin_table(pfn_t pud_pfn)
-{
-	COUNTED(PV_UNPIN, pv_mmu->unpin_table(pud_pfn));
-}
-
-void pv_lazy_enter(void)
-{
-	COUNTED(PV_LAZY_ENTER, pv_mmu->lazy_enter());
-}
-
-void pv_lazy_leave(void)
-{
-	COUNTED(PV_LAZY_LEAVE, pv_mmu->lazy_leave());
-}
-
-void pv_alloc_table(pfn_t pfn)
-{
-	COUNTED(PV_ALLOC_TABLE, pv_mmu->alloc_table(pfn));
+	for (unsigned op = 0; op < PV_OP_NR; op++) {
+		c->count[op] += c->pending[op];
+		c->pending[op] = 0;
+	}
+	if (pv_cpu)
+		local_irq_restore(flags);
 }
 
 u64 pv_count(enum pv_op op)
 {
 	u64 sum = 0;
 
+	pv_counters_fold();
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += pv_counters[cpu].count[op];
+		sum += pv_counters[cpu].count[op] + pv_counters[cpu].pending[op];
 	return sum;
 }

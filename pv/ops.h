@@ -8,6 +8,10 @@
 #define PV_OPS_H
 
 #include "pv/pte.h"
+#include "pv/native/inline.h"
+#include "pv/branch.h"
+#include "guest/cpu.h"
+#include "guest/percpu.h"
 
 /* Counted operations, in report order. */
 enum pv_op {
@@ -95,10 +99,16 @@ struct pv_cpu_ops {
 extern const struct pv_mmu_ops *pv_mmu;
 extern const struct pv_cpu_ops *pv_cpu;
 
-/* Per-CPU counters: written only by their own CPU, so no lock on the fast path. */
+/*
+ * Per-CPU counters, written only by their own CPU, so no lock on the fast path. An operation
+ * adds one to its 32-bit pending count (one instruction); pv_counters_fold() moves pending
+ * counts into the 64-bit totals on every tick and whenever the counts are read, long before
+ * 32 bits could wrap.
+ */
 struct pv_counters {
 	u64 count[PV_OP_NR];
 	u64 cycles[PV_OP_NR];
+	u32 pending[PV_OP_NR];
 };
 
 extern struct pv_counters pv_counters[];
@@ -106,27 +116,148 @@ extern struct pv_counters pv_counters[];
 extern const bool pv_op_cycles_measured;
 extern const char *const pv_op_names[PV_OP_NR];
 
-void pv_set_pte(pte_t *ptep, pte_t pte);
-void pv_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush);
-void pv_pte_clear(pte_t *ptep);
-void pv_set_pmd(pmd_t *pmdp, pmd_t pmd);
-void pv_set_pud(pud_t *pudp, pud_t pud);
-void pv_flush_tlb_one(u32 vaddr);
-void pv_flush_tlb_local(void);
-void pv_flush_tlb_all(void);
-void pv_load_cr3(pfn_t pud_pfn);
-void pv_pin_table(pfn_t pud_pfn);
-void pv_unpin_table(pfn_t pud_pfn);
-void pv_lazy_enter(void);
-void pv_lazy_leave(void);
-void pv_alloc_table(pfn_t pfn);
+/* Move this CPU's pending counts into its totals: on each tick, and before counts are read. */
+void pv_counters_fold(void);
+/* Sum of @op's count over all CPUs: what tests compare before and after a workload. */
+u64 pv_count(enum pv_op op);
+
+static inline void pv_count_op(enum pv_op op, unsigned n)
+{
+#ifndef PVKMAP_NO_COUNTERS
+	pv_counters[smp_processor_id()].pending[op] += n;
+#else
+	(void)op, (void)n;
+#endif
+}
+
+/*
+ * Count one operation, then run it natively inline (pv/branch.h) or through the backend's
+ * table. With
+ * make OP_CYCLES=1 each is also timed (two TSC reads: dear next to a native PTE write).
+ */
+#ifdef PVKMAP_OP_CYCLES
+#define PV_OP(op, native_call, backend_call)                                        \
+	do {                                                                        \
+		u64 t0_ = rdtsc();                                                  \
+		pv_count_op(op, 1);                                                 \
+		if (pv_is_native())                                                      \
+			native_call;                                                \
+		else                                                                \
+			backend_call;                                               \
+		pv_counters[smp_processor_id()].cycles[op] += rdtsc() - t0_;       \
+	} while (0)
+#else
+#define PV_OP(op, native_call, backend_call) \
+	do {                                 \
+		pv_count_op(op, 1);          \
+		if (pv_is_native())               \
+			native_call;         \
+		else                         \
+			backend_call;        \
+	} while (0)
+#endif
+
+/* An operation that always goes through the backend's table. */
+#define PV_BACKEND_OP(op, call) PV_OP(op, call, call)
+
+/*
+ * The backend's side of the hottest operations, out of line and cold: an inline indirect
+ * call with a 64-bit argument would take registers from the native path around it.
+ */
+u64 pv_backend_pfn_to_frame(u64 pfn) __attribute__((cold));
+void pv_backend_set_pte(pte_t *ptep, pte_t pte) __attribute__((cold));
+void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush) __attribute__((cold));
+void pv_backend_lazy_flush(void) __attribute__((cold));
+
+static inline u64 pv_pfn_to_frame(u64 pfn)
+{
+	return pv_is_native() ? pfn : pv_backend_pfn_to_frame(pfn);
+}
+
+static inline u64 pv_frame_to_pfn(u64 frame)
+{
+	return pv_is_native() ? frame : pv_mmu->frame_to_pfn(frame);
+}
+
+static inline void pv_set_pte(pte_t *ptep, pte_t pte)
+{
+	PV_OP(PV_SET_PTE, native_set_pte(ptep, pte), pv_backend_set_pte(ptep, pte));
+}
+
+/* A folded flush is still a flush: counted, its time included in the update's. */
+static inline void pv_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
+{
+	pv_count_op(PV_FLUSH_ONE, flush);
+	PV_OP(PV_SET_PTE_VA, native_set_pte_va(vaddr, ptep, pte, flush),
+	      pv_backend_set_pte_va(vaddr, ptep, pte, flush));
+}
+
+static inline void pv_pte_clear(pte_t *ptep)
+{
+	PV_OP(PV_PTE_CLEAR, native_pte_clear(ptep), pv_mmu->pte_clear(ptep));
+}
+
+static inline void pv_set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	PV_OP(PV_SET_PMD, native_set_pmd(pmdp, pmd), pv_mmu->set_pmd(pmdp, pmd));
+}
+
+static inline void pv_set_pud(pud_t *pudp, pud_t pud)
+{
+	PV_BACKEND_OP(PV_SET_PUD, pv_mmu->set_pud(pudp, pud)); /* rare: no inline version */
+}
+
+static inline void pv_flush_tlb_one(u32 vaddr)
+{
+	PV_OP(PV_FLUSH_ONE, native_flush_tlb_one(vaddr), pv_mmu->flush_tlb_one(vaddr));
+}
+
+static inline void pv_flush_tlb_local(void)
+{
+	PV_OP(PV_FLUSH_LOCAL, native_flush_tlb_local(), pv_mmu->flush_tlb_local());
+}
+
+static inline void pv_flush_tlb_all(void)
+{
+	PV_OP(PV_FLUSH_ALL, native_flush_tlb_all(), pv_mmu->flush_tlb_all());
+}
+
+static inline void pv_load_cr3(pfn_t pud_pfn)
+{
+	PV_OP(PV_LOAD_CR3, native_load_cr3(pud_pfn), pv_mmu->load_cr3(pud_pfn));
+}
+
+/* Natively pinning and lazy sections do nothing; they are still counted. */
+static inline void pv_pin_table(pfn_t pud_pfn)
+{
+	PV_OP(PV_PIN, (void)0, pv_mmu->pin_table(pud_pfn));
+}
+
+static inline void pv_unpin_table(pfn_t pud_pfn)
+{
+	PV_OP(PV_UNPIN, (void)0, pv_mmu->unpin_table(pud_pfn));
+}
+
+static inline void pv_lazy_enter(void)
+{
+	PV_OP(PV_LAZY_ENTER, (void)0, pv_mmu->lazy_enter());
+}
+
+static inline void pv_lazy_leave(void)
+{
+	PV_OP(PV_LAZY_LEAVE, (void)0, pv_mmu->lazy_leave());
+}
+
+static inline void pv_alloc_table(pfn_t pfn)
+{
+	PV_BACKEND_OP(PV_ALLOC_TABLE, pv_mmu->alloc_table(pfn));
+}
+
 /* Not counted itself: the hypercalls it issues are. */
 static inline void pv_lazy_flush(void)
 {
-	pv_mmu->lazy_flush();
+	if (!pv_is_native())
+		pv_backend_lazy_flush();
 }
-
-/* Sum of @op's count over all CPUs: what tests compare before and after a workload. */
-u64 pv_count(enum pv_op op);
 
 #endif

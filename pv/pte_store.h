@@ -8,8 +8,10 @@
 /*
  * A 32-bit CPU writes a PAE entry as two stores. Making an entry present: high word first, so
  * the walker never sees the present bit with a stale frame. Clearing: low word (present bit)
- * first. The compiler barrier keeps that order. (Xen's writable page tables emulate each
- * half separately and rely on the same order.)
+ * first. Both are volatile accesses, which the compiler keeps in program order, and x86
+ * keeps stores in order; no barrier is needed, so other loads around an entry write (the
+ * prot mask, mem_map) can stay in registers. (Xen's writable page tables emulate each half
+ * separately and rely on the same order.)
  */
 static inline void pte_store_halves(u64 *p, u64 v)
 {
@@ -17,11 +19,9 @@ static inline void pte_store_halves(u64 *p, u64 v)
 
 	if (v & _PAGE_PRESENT) {
 		w[1] = (u32)(v >> 32);
-		barrier();
 		w[0] = (u32)v;
 	} else {
 		w[0] = (u32)v;
-		barrier();
 		w[1] = (u32)(v >> 32);
 	}
 }

@@ -4,104 +4,68 @@
  */
 #include "pv/native/native.h"
 #include "pv/ops.h"
-#include "pv/pte_store.h"
+#include "pv/native/inline.h"
 #include "guest/kernel_base.h"
 #include "guest/cpu.h"
 #include "guest/string.h"
 
-#define X86_CR4_PGE (1u << 7)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)
 
 static bool have_pge;
-
-static u32 read_cr3(void)
-{
-	u32 v;
-
-	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr3(u32 v)
-{
-	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
-}
-
-static u32 read_cr4(void)
-{
-	u32 v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr4(u32 v)
-{
-	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
 
 static u64 identity(u64 frame)
 {
 	return frame;
 }
 
-static void native_set_pte(pte_t *ptep, pte_t pte)
+/* The table for pv_mmu's readers; pv/ops.h calls the inline versions directly. */
+static void table_set_pte(pte_t *ptep, pte_t pte)
 {
-	pte_store_halves(&ptep->val, pte.val);
+	native_set_pte(ptep, pte);
 }
 
-static void native_flush_tlb_one(u32 vaddr)
+static void table_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 {
-	__asm__ volatile("invlpg (%0)" : : "r"(vaddr) : "memory");
+	native_set_pte_va(vaddr, ptep, pte, flush);
 }
 
-static void native_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
+static void table_pte_clear(pte_t *ptep)
 {
-	pte_store_halves(&ptep->val, pte.val);
-	if (flush)
-		native_flush_tlb_one(vaddr);
+	native_pte_clear(ptep);
 }
 
-static void native_pte_clear(pte_t *ptep)
+static void table_set_pmd(pmd_t *pmdp, pmd_t pmd)
 {
-	pte_store_halves(&ptep->val, 0);
-}
-
-static void native_set_pmd(pmd_t *pmdp, pmd_t pmd)
-{
-	pte_store_halves(&pmdp->val, pmd.val);
+	native_set_pmd(pmdp, pmd);
 }
 
 static void native_set_pud(pud_t *pudp, pud_t pud)
 {
 	pte_store_halves(&pudp->val, pud.val);
 	/* The CPU caches the four PDPT entries at CR3 load: reload if this is the live PDPT. */
-	if (((u32)(uintptr_t)pudp & PAGE_MASK) - PAGE_OFFSET == (read_cr3() & PAGE_MASK))
-		write_cr3(read_cr3());
+	if (((u32)(uintptr_t)pudp & PAGE_MASK) - PAGE_OFFSET == (native_read_cr3() & PAGE_MASK))
+		native_write_cr3(native_read_cr3());
 }
 
-static void native_flush_tlb_local(void)
+static void table_flush_tlb_one(u32 vaddr)
 {
-	write_cr3(read_cr3());
+	native_flush_tlb_one(vaddr);
 }
 
-static void native_flush_tlb_all(void)
+static void table_flush_tlb_local(void)
 {
-	u32 cr4 = read_cr4();
-
-	/* Toggling PGE drops global entries too; without PGE there are none. */
-	if (cr4 & X86_CR4_PGE) {
-		write_cr4(cr4 & ~X86_CR4_PGE);
-		write_cr4(cr4);
-	} else {
-		write_cr3(read_cr3());
-	}
+	native_flush_tlb_local();
 }
 
-static void native_load_cr3(pfn_t pud_pfn)
+static void table_flush_tlb_all(void)
 {
-	write_cr3(pud_pfn << PAGE_SHIFT);
+	native_flush_tlb_all();
+}
+
+static void table_load_cr3(pfn_t pud_pfn)
+{
+	native_load_cr3(pud_pfn);
 }
 
 /* The boot map covers all of lowmem, so a new table can be zeroed where it is. */
@@ -126,15 +90,15 @@ static struct pv_mmu_ops native_mmu_ops = {
 	.prot_mask = ~0ull,
 	.tables_readonly = false,
 	.alloc_table = native_alloc_table,
-	.set_pte = native_set_pte,
-	.set_pte_va = native_set_pte_va,
-	.pte_clear = native_pte_clear,
-	.set_pmd = native_set_pmd,
+	.set_pte = table_set_pte,
+	.set_pte_va = table_set_pte_va,
+	.pte_clear = table_pte_clear,
+	.set_pmd = table_set_pmd,
 	.set_pud = native_set_pud,
-	.flush_tlb_one = native_flush_tlb_one,
-	.flush_tlb_local = native_flush_tlb_local,
-	.flush_tlb_all = native_flush_tlb_all,
-	.load_cr3 = native_load_cr3,
+	.flush_tlb_one = table_flush_tlb_one,
+	.flush_tlb_local = table_flush_tlb_local,
+	.flush_tlb_all = table_flush_tlb_all,
+	.load_cr3 = table_load_cr3,
 	.pin_table = native_nop_pfn,
 	.unpin_table = native_nop_pfn,
 	.lazy_enter = native_nop,
@@ -185,6 +149,22 @@ static const struct pv_cpu_ops native_cpu_ops = {
 	.timer_start = native_timer_start,
 };
 
+extern const u32 __pv_branches_start[], __pv_branches_end[];
+
+/*
+ * Runs first, while the boot map still maps the kernel writable. A jump becomes the 5-byte
+ * nop 0f 1f 44 00 00; cpuid then serialises, so no stale copy of the old bytes executes.
+ */
+void pv_branches_patch_native(void)
+{
+	static const u8 nop5[PV_BRANCH_BYTES] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u32 a, b, c, d;
+
+	for (const u32 *site = __pv_branches_start; site < __pv_branches_end; site++)
+		memcpy((void *)(uintptr_t)*site, nop5, sizeof(nop5));
+	cpuid(0, 0, &a, &b, &c, &d);
+}
+
 void native_pv_init(void)
 {
 	u32 a, b, c, d;
@@ -198,11 +178,12 @@ void native_pv_init(void)
 		have_nx = d & CPUID_80000001_EDX_NX; /* boot_paging.S set EFER.NXE to match */
 	}
 	if (have_pge)
-		write_cr4(read_cr4() | X86_CR4_PGE);
+		native_write_cr4(native_read_cr4() | X86_CR4_PGE);
 	else
 		native_mmu_ops.prot_mask &= ~_PAGE_GLOBAL;
 	if (!have_nx)
 		native_mmu_ops.prot_mask &= ~_PAGE_NX;
+	pv_branches_patch_native();
 	pv_mmu = &native_mmu_ops;
 	pv_cpu = &native_cpu_ops;
 }

@@ -69,8 +69,8 @@ static void dispatch_pending(void)
  * run in interrupt context; a switch that became due happens before unmasking, as on the
  * way out of a native interrupt.
  */
-void xen_evtchn_upcall(void);
-void xen_evtchn_upcall(void)
+asmlinkage void xen_evtchn_upcall(void);
+asmlinkage void xen_evtchn_upcall(void)
 {
 	xen_upcalls++;
 	do {
@@ -116,8 +116,8 @@ bool xen_evtchn_is_pending(unsigned port)
 	return xen_shared_info->evtchn_pending[port / bits] & ((xen_ulong_t)1 << (port % bits));
 }
 
-void xen_failsafe(void);
-void xen_failsafe(void)
+asmlinkage void xen_failsafe(void);
+asmlinkage void xen_failsafe(void)
 {
 	panic("xen: failsafe callback (a segment reload on return to the kernel failed)");
 }

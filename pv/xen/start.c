@@ -216,9 +216,9 @@ static const struct boot_hooks xen_hooks = {
 	.report = xen_report,
 };
 
-void xen_start(start_info_t *si, u32 boot_esp);
+asmlinkage void xen_start(start_info_t *si, u32 boot_esp);
 
-void xen_start(start_info_t *si, u32 boot_esp)
+asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 {
 	struct xen_machphys_mapping m2p;
 	struct boot_info *bi = &xen_boot_info;
