@@ -7,24 +7,28 @@
 
 #include "pv/ops.h"
 
+/* Natively inline (pv/branch.h): pushf, cli; popf-free restore. */
 static inline unsigned long local_irq_save(void)
 {
-	return pv_cpu->irq_save();
+	return pv_is_native() ? native_irq_save() : pv_cpu->irq_save();
 }
 
 static inline void local_irq_restore(unsigned long flags)
 {
-	pv_cpu->irq_restore(flags);
+	if (pv_is_native())
+		native_irq_restore(flags);
+	else
+		pv_cpu->irq_restore(flags);
 }
 
 static inline void local_irq_disable(void)
 {
-	(void)pv_cpu->irq_save();
+	(void)local_irq_save();
 }
 
 static inline void local_irq_enable(void)
 {
-	pv_cpu->irq_restore(PV_IRQS_ENABLED);
+	local_irq_restore(PV_IRQS_ENABLED);
 }
 
 #endif

@@ -27,6 +27,13 @@ static inline void preempt_disable(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+/* Re-enable preemption without switching: the caller calls schedule() itself next. */
+static inline void preempt_enable_no_resched(void)
+{
+	__asm__ volatile("" ::: "memory");
+	preempt_counts[smp_processor_id()] -= PREEMPT_OFFSET;
+}
+
 /* The switch preempt_enable() found due (guest/sched.c). */
 void preempt_schedule(void);
 

@@ -42,6 +42,8 @@ extern u64 pkmap_sleeps;
 
 /* The pkmap window's address for @page while it is kmapped, else NULL (mm/page_address.c). */
 void *page_address_highmem(const struct page *page);
+/* The same for a caller holding kmap_lock, which every writer of the hash holds. */
+void *page_address_kmap_locked(const struct page *page);
 void set_page_address(const struct page *page, void *vaddr);
 
 /*

@@ -40,25 +40,36 @@ static void init_once(void)
 	done = true;
 }
 
-void *page_address_highmem(const struct page *page)
+static void *lookup(unsigned h, const struct page *page)
 {
-	unsigned h = hash_page(page);
-	void *ret = NULL;
-	unsigned long flags;
-
-	init_once();
-	flags = spin_lock_irqsave(&page_address_htable[h].lock);
 	for (struct list_head *p = page_address_htable[h].list.next; p != &page_address_htable[h].list;
 	     p = p->next) {
 		struct page_address_map *pam = list_entry(p, struct page_address_map, list);
 
-		if (pam->page == page) {
-			ret = pam->vaddr;
-			break;
-		}
+		if (pam->page == page)
+			return pam->vaddr;
 	}
+	return NULL;
+}
+
+void *page_address_highmem(const struct page *page)
+{
+	unsigned h = hash_page(page);
+	unsigned long flags;
+	void *ret;
+
+	init_once();
+	flags = spin_lock_irqsave(&page_address_htable[h].lock);
+	ret = lookup(h, page);
 	spin_unlock_irqrestore(&page_address_htable[h].lock, flags);
 	return ret;
+}
+
+/* Every writer holds kmap_lock (mm/pkmap.c), so a holder of it needs no bucket lock. */
+void *page_address_kmap_locked(const struct page *page)
+{
+	init_once();
+	return lookup(hash_page(page), page);
 }
 
 void set_page_address(const struct page *page, void *vaddr)

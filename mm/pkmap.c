@@ -3,7 +3,9 @@
  * slot is mapped when handed out and unmapped lazily: kunmap only drops the count, and the
  * next wrap of the round-robin search clears every unused slot and flushes once. When all
  * slots are busy the caller sleeps until a kunmap frees one, then rechecks whether someone
- * else mapped its page meanwhile.
+ * else mapped its page meanwhile. kmap and kunmap may not be called from interrupts (kmap
+ * may sleep), so kmap_lock holds off preemption, not interrupts; only a wrap's clearing
+ * section masks them, so that no interrupt-time kmap_atomic lands inside its batch.
  */
 #include "mm/highmem.h"
 #include "mm/pkmap_slots.h"
@@ -20,15 +22,42 @@ static const void *pkmap_owner[LAST_PKMAP];
 u64 pkmap_sleeps;
 
 static bool clearing; /* inside a wrap's lazy-MMU section (under kmap_lock) */
+static unsigned long clearing_irqs;
+/* Slot 0's entry; slot n's is n entries on, the window being one page table. */
+static pte_t *window_pte;
+
+static void lock_kmap(void)
+{
+	preempt_disable();
+	spin_lock(&kmap_lock);
+}
+
+static void unlock_kmap(void)
+{
+	spin_unlock(&kmap_lock);
+	preempt_enable();
+}
+
+static pte_t *slot_pte(unsigned nr)
+{
+	if (unlikely(!window_pte)) {
+		window_pte = lookup_pte(pkmap_addr(0));
+		if (lookup_pte(pkmap_addr(LAST_PKMAP - 1)) != window_pte + LAST_PKMAP - 1)
+			panic("pkmap: the window 0x%08x - 0x%08x is not one page table",
+			      pkmap_addr(0), pkmap_addr(LAST_PKMAP));
+	}
+	return window_pte + nr;
+}
 
 /* The clears of one wrap go in one lazy-MMU section: batched, they are a few hypercalls. */
 static void clear_slot(unsigned nr, const struct page *page)
 {
 	if (!clearing) {
+		clearing_irqs = local_irq_save();
 		pv_lazy_enter();
 		clearing = true;
 	}
-	pv_pte_clear(lookup_pte(pkmap_addr(nr)));
+	pv_pte_clear(slot_pte(nr));
 	set_page_address(page, NULL);
 }
 
@@ -36,6 +65,7 @@ static void flush_window(void)
 {
 	pv_lazy_leave();
 	clearing = false;
+	local_irq_restore(clearing_irqs);
 	/* Kernel mappings are global natively: only a full flush drops them all at once. */
 	pv_flush_tlb_all();
 }
@@ -47,10 +77,11 @@ static unsigned slot_of(const void *vaddr)
 	return ((u32)(uintptr_t)vaddr - mm_layout.pkmap_base) >> PAGE_SHIFT;
 }
 
-/* Map @page into a free slot; called with kmap_lock held (interrupts off), may sleep. */
+/* Map @page into a free slot; called with kmap_lock held, may sleep. */
 static void *map_new_virtual(struct page *page)
 {
 	for (;;) {
+		unsigned long flags;
 		int nr;
 		void *vaddr;
 
@@ -59,8 +90,8 @@ static void *map_new_virtual(struct page *page)
 			u32 va = pkmap_addr((unsigned)nr);
 
 			/* A free slot is unmapped and flushed: no flush needed to map it. */
-			pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(page), PAGE_KERNEL),
-				      false);
+			pv_set_pte_va(va, slot_pte((unsigned)nr),
+				      pfn_pte(page_to_pfn(page), PAGE_KERNEL), false);
 			set_page_address(page, (void *)(uintptr_t)va);
 			return (void *)(uintptr_t)va;
 		}
@@ -70,53 +101,65 @@ static void *map_new_virtual(struct page *page)
 		 * schedule() switches away.
 		 */
 		pkmap_sleeps++;
+		flags = local_irq_save();
 		wait_prepare(&pkmap_wait);
 		spin_unlock(&kmap_lock);
+		preempt_enable_no_resched();
 		schedule();
+		local_irq_restore(flags);
 		wait_finish(&pkmap_wait);
-		spin_lock(&kmap_lock);
+		lock_kmap();
 		/* Someone else may have mapped this page while we slept. */
-		vaddr = page_address(page);
+		vaddr = page_address_kmap_locked(page);
 		if (vaddr)
 			return vaddr;
 	}
 }
 
+static void __noreturn in_interrupt_panic(const char *what, const struct page *page,
+					  const void *caller)
+{
+	panic("%s(pfn 0x%x) from interrupt context (caller %p): kmap may sleep", what,
+	      page_to_pfn(page), caller);
+}
+
 void *kmap(struct page *page)
 {
-	unsigned long flags;
+	pfn_t pfn = page_to_pfn(page);
 	void *vaddr;
+	unsigned nr;
 
-	if (in_interrupt())
-		panic("kmap(pfn 0x%x) from interrupt context (caller %p): kmap may sleep",
-		      page_to_pfn(page), __builtin_return_address(0));
-	if (page_to_pfn(page) < mm_layout.max_low_pfn)
-		return page_address(page);
-	flags = spin_lock_irqsave(&kmap_lock);
-	vaddr = page_address(page);
+	if (unlikely(in_interrupt()))
+		in_interrupt_panic("kmap", page, __builtin_return_address(0));
+	if (pfn < mm_layout.max_low_pfn)
+		return phys_to_virt(PFN_PHYS(pfn));
+	lock_kmap();
+	vaddr = page_address_kmap_locked(page);
 	if (!vaddr)
 		vaddr = map_new_virtual(page);
-	pkmap_slot_use(&pkmap, slot_of(vaddr));
-	pkmap_owner[slot_of(vaddr)] = __builtin_return_address(0);
-	spin_unlock_irqrestore(&kmap_lock, flags);
+	nr = slot_of(vaddr);
+	pkmap_slot_use(&pkmap, nr);
+	pkmap_owner[nr] = __builtin_return_address(0); /* one store: kept without debug too */
+	unlock_kmap();
 	return vaddr;
 }
 
 void kunmap(struct page *page)
 {
-	unsigned long flags;
 	void *vaddr;
 	bool wake;
 
+	if (unlikely(in_interrupt()))
+		in_interrupt_panic("kunmap", page, __builtin_return_address(0));
 	if (page_to_pfn(page) < mm_layout.max_low_pfn)
 		return;
-	flags = spin_lock_irqsave(&kmap_lock);
-	vaddr = page_address(page);
-	if (!vaddr)
+	lock_kmap();
+	vaddr = page_address_kmap_locked(page);
+	if (unlikely(!vaddr))
 		panic("kunmap(pfn 0x%x) from %p: the page is not kmapped", page_to_pfn(page),
 		      __builtin_return_address(0));
 	wake = pkmap_slot_put(&pkmap, slot_of(vaddr));
-	spin_unlock_irqrestore(&kmap_lock, flags);
+	unlock_kmap();
 	if (wake && waitqueue_active(&pkmap_wait))
 		wake_up(&pkmap_wait);
 }
@@ -145,8 +188,7 @@ unsigned pkmap_cursor(void)
 
 void kmap_flush_unused(void)
 {
-	unsigned long flags = spin_lock_irqsave(&kmap_lock);
-
+	lock_kmap();
 	pkmap_slots_flush_unused(&pkmap, &pkmap_ops);
-	spin_unlock_irqrestore(&kmap_lock, flags);
+	unlock_kmap();
 }

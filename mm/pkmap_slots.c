@@ -36,19 +36,12 @@ int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct 
 	return -1;
 }
 
-void pkmap_slot_use(struct pkmap_slots *s, unsigned nr)
+void pkmap_slot_misuse(const struct pkmap_slots *s, unsigned nr, bool put)
 {
-	if (nr >= LAST_PKMAP || s->count[nr] < 1)
+	if (!put)
 		panic("pkmap: slot %u used while free (count %d)", nr,
 		      nr < LAST_PKMAP ? s->count[nr] : -1);
-	s->count[nr]++;
-}
-
-bool pkmap_slot_put(struct pkmap_slots *s, unsigned nr)
-{
-	if (nr >= LAST_PKMAP || s->count[nr] < 2)
-		panic("pkmap: kunmap of slot %u with count %d: no user left (a count must never "
-		      "reach 0 without a flush)",
-		      nr, nr < LAST_PKMAP ? s->count[nr] : -1);
-	return --s->count[nr] == 1;
+	panic("pkmap: kunmap of slot %u with count %d: no user left (a count must never "
+	      "reach 0 without a flush)",
+	      nr, nr < LAST_PKMAP ? s->count[nr] : -1);
 }

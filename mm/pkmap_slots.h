@@ -34,9 +34,23 @@ struct pkmap_slot_ops {
 int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct pkmap_slot_ops *ops);
 /* Clear every slot with count 1 and, if any was, flush the window once (done on a wrap). */
 void pkmap_slots_flush_unused(struct pkmap_slots *s, const struct pkmap_slot_ops *ops);
+/* Panics: slot @nr was used while free, or put with no user left. */
+void pkmap_slot_misuse(const struct pkmap_slots *s, unsigned nr, bool put) __noreturn;
+
 /* One more user of slot @nr (mapped, count >= 1). Panics on a free slot. */
-void pkmap_slot_use(struct pkmap_slots *s, unsigned nr);
+static inline void pkmap_slot_use(struct pkmap_slots *s, unsigned nr)
+{
+	if (unlikely(nr >= LAST_PKMAP || s->count[nr] < 1))
+		pkmap_slot_misuse(s, nr, false);
+	s->count[nr]++;
+}
+
 /* One user fewer; returns true when the slot just became unused (count 1): wake waiters. */
-bool pkmap_slot_put(struct pkmap_slots *s, unsigned nr);
+static inline bool pkmap_slot_put(struct pkmap_slots *s, unsigned nr)
+{
+	if (unlikely(nr >= LAST_PKMAP || s->count[nr] < 2))
+		pkmap_slot_misuse(s, nr, true);
+	return --s->count[nr] == 1;
+}
 
 #endif

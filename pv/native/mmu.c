@@ -125,24 +125,20 @@ static __noreturn void native_shutdown(bool success)
 		__asm__ volatile("cli; hlt");
 }
 
-static unsigned long native_irq_save(void)
+static unsigned long table_irq_save(void)
 {
-	unsigned long was_on = read_eflags() & X86_EFLAGS_IF ? PV_IRQS_ENABLED : 0;
-
-	__asm__ volatile("cli" ::: "memory");
-	return was_on;
+	return native_irq_save();
 }
 
-static void native_irq_restore(unsigned long flags)
+static void table_irq_restore(unsigned long flags)
 {
-	if (flags & PV_IRQS_ENABLED)
-		__asm__ volatile("sti" ::: "memory");
+	native_irq_restore(flags);
 }
 
 static const struct pv_cpu_ops native_cpu_ops = {
 	.name = "native",
-	.irq_save = native_irq_save,
-	.irq_restore = native_irq_restore,
+	.irq_save = table_irq_save,
+	.irq_restore = table_irq_restore,
 	.read_cr2 = native_read_cr2,
 	.shutdown = native_shutdown,
 	.idle_halt = native_idle_halt,
