@@ -271,6 +271,28 @@ static void emit_head(const char *kind)
 	emit("\"");
 }
 
+/*
+ * Interrupts off, with no reschedule pending. A pending one would change what the bodies
+ * execute (preempt_enable() then calls the preemption hook; kmap()'s might_sleep() would
+ * even schedule, turning interrupts back on), so let it happen first.
+ */
+static unsigned long settled_irq_save(void)
+{
+	unsigned long flags;
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		cond_resched();
+		local_irq_save(flags);
+		if (!need_resched())
+			return flags;
+		local_irq_restore(flags);
+		schedule();
+	}
+	local_irq_save(flags);
+	return flags;
+}
+
 static struct stats measure_harness(unsigned int group)
 {
 	take_samples(pvkmap_peer_empty_body, group, samples, PEER_WARMUP);
@@ -282,7 +304,7 @@ static void calibrate(void)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);
+	flags = settled_irq_save();
 	harness[1] = measure_harness(1);
 	harness[PEER_GROUP] = measure_harness(PEER_GROUP);
 	local_irq_restore(flags);
@@ -304,7 +326,7 @@ static void run_one(const struct peer_bench *b)
 
 	if (b->setup)
 		b->setup();
-	local_irq_save(flags);
+	flags = settled_irq_save();
 	take_samples(b->body, 1, samples, PEER_WARMUP);
 	group = stats_of(samples, PEER_WARMUP).median < PEER_GROUP_BELOW ? PEER_GROUP : 1;
 	take_samples(b->body, group, samples, PEER_ITERATIONS);
