@@ -1,24 +1,49 @@
 /* Copying to and from pages that may have no permanent address, through kmap_local slots. */
 #include "mm/highmem.h"
+#include "mm/kmap_local_inline.h"
 #include "guest/panic.h"
 #include "guest/string.h"
 
+/* Highmem on the fast path (mm/kmap_local_inline.h): these helpers unmap what they mapped. */
+static bool fast_highmem(const struct page *page)
+{
+	return !kmap_general && page_to_pfn(page) >= mm_layout.max_low_pfn;
+}
+
 void copy_highpage(struct page *to, struct page *from)
 {
-	void *vfrom = kmap_local_page(from);
-	void *vto = kmap_local_page(to);
+	const void *caller = __builtin_return_address(0);
+	void *vfrom, *vto;
 
-	memcpy(vto, vfrom, PAGE_SIZE);
-	kunmap_local(vto);
-	kunmap_local(vfrom);
+	if (likely(fast_highmem(to) && fast_highmem(from))) {
+		vfrom = map_strict(page_to_pfn(from), caller);
+		vto = map_strict(page_to_pfn(to), caller);
+		copy_page(vto, vfrom);
+		unmap_strict_own((u32)(uintptr_t)vto);
+		unmap_strict_own((u32)(uintptr_t)vfrom);
+		return;
+	}
+	vfrom = map_local(from, caller);
+	vto = map_local(to, caller);
+	copy_page(vto, vfrom);
+	unmap_local(vto, caller);
+	unmap_local(vfrom, caller);
 }
 
 void clear_highpage(struct page *page)
 {
-	void *v = kmap_local_page(page);
+	const void *caller = __builtin_return_address(0);
+	void *v;
 
-	memset(v, 0, PAGE_SIZE);
-	kunmap_local(v);
+	if (likely(fast_highmem(page))) {
+		v = map_strict(page_to_pfn(page), caller);
+		clear_page(v);
+		unmap_strict_own((u32)(uintptr_t)v);
+		return;
+	}
+	v = map_local(page, caller);
+	clear_page(v);
+	unmap_local(v, caller);
 }
 
 void memcpy_to_page(struct page *page, size_t offset, const void *from, size_t len)

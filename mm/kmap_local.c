@@ -9,6 +9,7 @@
 #include "mm/highmem.h"
 #include "mm/fixmap.h"
 #include "mm/kmap_local.h"
+#include "mm/kmap_local_inline.h"
 #include "mm/kmap_stack.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
@@ -27,18 +28,10 @@ static struct {
 	bool live;
 } slot_info[NR_CPUS][KM_MAX_IDX];
 
-/*
- * Each CPU's window, found once: slot 0's address and entry. Slot i sits i << slot_shift
- * pages below slot 0, and its entry as many entries below slot 0's, since the whole fixmap
- * is one page table (checked in kmap_configure). slot_shift is 1 with guard slots.
- */
-static struct {
-	u32 va0;
-	pte_t *pte0;
-} window[NR_CPUS];
-static unsigned slot_shift;
-/* Debug checks or lazy unmapping: maps take the general path, not the strict fast one. */
-static bool kmap_general;
+struct kmap_window kmap_window[NR_CPUS];
+unsigned kmap_slot_shift;
+bool kmap_general;
+u64 kmap_prot;
 
 static void find_windows(void)
 {
@@ -48,8 +41,8 @@ static void find_windows(void)
 		panic("kmap: the kmap fixmap slots 0x%08x - 0x%08x are not in one page table", last,
 		      first);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-		window[cpu].va0 = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU);
-		window[cpu].pte0 = lookup_pte(window[cpu].va0);
+		kmap_window[cpu].va0 = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU);
+		kmap_window[cpu].pte0 = lookup_pte(kmap_window[cpu].va0);
 	}
 }
 
@@ -62,14 +55,15 @@ void kmap_configure(bool debug, bool lazy)
 	if (t && t->kmap_local.stack.depth)
 		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
 	find_windows();
+	kmap_prot = pgprot_masked(PAGE_KERNEL);
 	for (unsigned i = 0; t && i < KM_SLOTS_PER_CPU; i++) {
-		pte_t *ptep = window[cpu].pte0 - i;
+		pte_t *ptep = kmap_window[cpu].pte0 - i;
 
 		if (ptep->val)
-			pv_set_pte_va(window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){ 0 }, true);
+			pv_set_pte_va(kmap_window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){ 0 }, true);
 	}
 	kmap_debug = debug;
-	slot_shift = debug ? 1 : 0;
+	kmap_slot_shift = debug ? 1 : 0;
 	kmap_unmap_mode = lazy && !debug ? KMAP_LAZY : KMAP_STRICT;
 	kmap_general = kmap_debug || kmap_unmap_mode == KMAP_LAZY;
 	if (lazy && debug)
@@ -79,18 +73,18 @@ void kmap_configure(bool debug, bool lazy)
 
 u32 kmap_slot_vaddr(unsigned cpu, unsigned idx)
 {
-	return window[cpu].va0 - (idx << (PAGE_SHIFT + slot_shift));
+	return kmap_window[cpu].va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
 }
 
 /* The slot behind @va on @cpu's window, or -1 (guard slots and other addresses). */
 static int slot_index(unsigned cpu, u32 va)
 {
-	u32 base = window[cpu].va0, off;
+	u32 base = kmap_window[cpu].va0, off;
 
 	if (va > base + PAGE_SIZE - 1 || base - (va & PAGE_MASK) >= KM_SLOTS_PER_CPU * PAGE_SIZE)
 		return -1;
 	off = (base - (va & PAGE_MASK)) >> PAGE_SHIFT;
-	return off & ((1u << slot_shift) - 1) ? -1 : (int)(off >> slot_shift);
+	return off & ((1u << kmap_slot_shift) - 1) ? -1 : (int)(off >> kmap_slot_shift);
 }
 
 /* The debug checks of a map: strict unmapping leaves every free slot empty and flushed. */
@@ -113,15 +107,15 @@ static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn,
  * written, and switch-out saves what each claimed slot's entry holds at that moment (empty,
  * if the entry was not written yet), which switch-in puts back.
  */
-static void *map_slot(struct page *page, const void *caller)
+void *kmap_map_slot(struct page *page, const void *caller)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	pfn_t pfn = page_to_pfn(page);
 	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
 	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
-	pte_t *ptep = window[cpu].pte0 - (idx << slot_shift);
-	u32 va = window[cpu].va0 - (idx << (PAGE_SHIFT + slot_shift));
+	pte_t *ptep = kmap_window[cpu].pte0 - (idx << kmap_slot_shift);
+	u32 va = kmap_window[cpu].va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
 
 	if (kmap_debug)
 		map_checks(cpu, idx, ptep, pfn, caller);
@@ -132,7 +126,7 @@ static void *map_slot(struct page *page, const void *caller)
 }
 
 /* @vaddr is not the top slot of this CPU's stack: say exactly what is wrong. */
-static void __noreturn unmap_misuse(struct thread *t, unsigned cpu, u32 va, const void *caller)
+void kmap_unmap_misuse(struct thread *t, unsigned cpu, u32 va, const void *caller)
 {
 	int idx = slot_index(cpu, va);
 	unsigned top = t->kmap_local.stack.depth ? t->kmap_local.stack.depth - 1 : 0;
@@ -149,89 +143,27 @@ static void __noreturn unmap_misuse(struct thread *t, unsigned cpu, u32 va, cons
  * Unmap the top slot, which @vaddr must be in. The entry is cleared before the slot is
  * popped: a switch in between saves and restores an empty entry.
  */
-static void unmap_slot(void *vaddr, const void *caller)
+void kmap_unmap_slot(void *vaddr, const void *caller)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
 	unsigned idx = t->kmap_local.stack.depth - 1;
-	u32 off = (window[cpu].va0 - va) >> PAGE_SHIFT;
+	u32 off = (kmap_window[cpu].va0 - va) >> PAGE_SHIFT;
 
 	/*
 	 * One comparison covers foreign addresses, guard slots, disorder and underflow (then
-	 * idx << slot_shift is near 2^32, which no offset in the address space reaches).
+	 * idx << kmap_slot_shift is near 2^32, which no offset in the address space reaches).
 	 */
-	if (unlikely(off != idx << slot_shift))
-		unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
+	if (unlikely(off != idx << kmap_slot_shift))
+		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
 	if (kmap_unmap_mode == KMAP_STRICT)
-		pv_set_pte_va(va, window[cpu].pte0 - off, (pte_t){ 0 }, true);
+		pv_set_pte_va(va, kmap_window[cpu].pte0 - off, (pte_t){ 0 }, true);
 	if (kmap_debug) {
 		slot_info[cpu][idx].live = false;
 		slot_info[cpu][idx].releaser = caller;
 	}
 	kmap_stack_pop(&t->kmap_local.stack, idx, va, va, caller);
-}
-
-static bool is_direct_address(const void *vaddr)
-{
-	u32 va = (u32)(uintptr_t)vaddr;
-
-	return va >= PAGE_OFFSET && va < mm_layout.high_memory;
-}
-
-/*
- * The fast path, for strict unmapping without debug checks (the default, and Linux's only
- * mode): consecutive slots, no flush on map (every free slot is empty and flushed), and the
- * same store order as map_slot/unmap_slot. Everything else takes those.
- */
-static __always_inline void *map_strict(pfn_t pfn, const void *caller)
-{
-	struct thread *t = current_thread();
-	unsigned cpu = smp_processor_id();
-	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
-	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
-	u32 va = window[cpu].va0 - idx * PAGE_SIZE;
-
-	pv_set_pte_va(va, window[cpu].pte0 - idx, pte, false);
-	pv_lazy_flush();
-	return (void *)(uintptr_t)va;
-}
-
-static __always_inline void unmap_strict(void *vaddr, const void *caller)
-{
-	struct thread *t = current_thread();
-	unsigned cpu = smp_processor_id();
-	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
-	unsigned idx = t->kmap_local.stack.depth - 1;
-
-	if (unlikely((window[cpu].va0 - va) >> PAGE_SHIFT != idx)) /* as in unmap_slot */
-		unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
-	pv_set_pte_va(va, window[cpu].pte0 - idx, (pte_t){ 0 }, true);
-	WRITE_ONCE(t->kmap_local.stack.depth, idx);
-}
-
-static __always_inline void *map_local(struct page *page, const void *caller)
-{
-	pfn_t pfn = page_to_pfn(page);
-
-	if (likely(!kmap_general)) {
-		if (pfn < mm_layout.max_low_pfn)
-			return phys_to_virt(PFN_PHYS(pfn));
-		return map_strict(pfn, caller);
-	}
-	if (!kmap_debug && pfn < mm_layout.max_low_pfn)
-		return phys_to_virt(PFN_PHYS(pfn));
-	return map_slot(page, caller);
-}
-
-static __always_inline void unmap_local(void *vaddr, const void *caller)
-{
-	if (likely(!kmap_general)) {
-		if (!is_direct_address(vaddr))
-			unmap_strict(vaddr, caller);
-	} else if (kmap_debug || !is_direct_address(vaddr)) {
-		unmap_slot(vaddr, caller);
-	}
 }
 
 void *kmap_local_page(struct page *page)
@@ -267,7 +199,7 @@ void kmap_local_sched_out(struct thread *t)
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush(); /* a queued map must reach the table before we read it back */
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++) {
-		pte_t *ptep = window[cpu].pte0 - (idx << slot_shift);
+		pte_t *ptep = kmap_window[cpu].pte0 - (idx << kmap_slot_shift);
 
 		t->kmap_local.pteval[idx] = ptep->val;
 		if (kmap_unmap_mode == KMAP_STRICT)
@@ -281,7 +213,7 @@ void kmap_local_sched_in(struct thread *t)
 	unsigned cpu = smp_processor_id();
 
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++)
-		pv_set_pte_va(kmap_slot_vaddr(cpu, idx), window[cpu].pte0 - (idx << slot_shift),
+		pv_set_pte_va(kmap_slot_vaddr(cpu, idx), kmap_window[cpu].pte0 - (idx << kmap_slot_shift),
 			      (pte_t){ t->kmap_local.pteval[idx] }, kmap_unmap_mode != KMAP_STRICT);
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush();

@@ -9,11 +9,22 @@
 #include "pv/ops.h"
 #include "mm/gfp.h"
 
+/* @prot with the bits this platform refuses taken out: for a hot path to compute once. */
+static inline u64 pgprot_masked(u64 prot)
+{
+	return prot & pv_mmu->prot_mask;
+}
+
+/* An entry mapping @pfn with a protection already passed through pgprot_masked(). */
+static inline pte_t pfn_pte_masked(pfn_t pfn, u64 masked_prot)
+{
+	return (pte_t){ (pv_pfn_to_frame(pfn) << PAGE_SHIFT) | masked_prot };
+}
+
 /* Every platform accepts the present bit: kept out of the mask so the compiler sees it. */
 static inline pte_t pfn_pte(pfn_t pfn, u64 prot)
 {
-	return (pte_t){ (pv_pfn_to_frame(pfn) << PAGE_SHIFT) | (prot & _PAGE_PRESENT) |
-			(prot & pv_mmu->prot_mask) };
+	return pfn_pte_masked(pfn, (prot & _PAGE_PRESENT) | pgprot_masked(prot));
 }
 
 static inline pmd_t pmd_make_table(pfn_t pt_pfn)

@@ -208,6 +208,13 @@ static void xen_report(void)
 		"vcpu_time_info); Xen system time %llu ms\n",
 		rdtsc() - entry_tsc, xen_tsc_to_ns(rdtsc() - entry_tsc) / 1000,
 		xen_clock_ns() / 1000000);
+	if (xen_tsc.found)
+		cprintf("Xen PV: TSC %s (tsc_mode %u, %u kHz, host TSC %s)%s\n",
+			xen_tsc.emulated ? "emulated" : "native", xen_tsc.mode, xen_tsc.khz,
+			xen_tsc.host_safe ? "reliable" : "not reliable",
+			xen_tsc.emulated ? ": rdtsc traps into Xen, hypercalls are not timed" : "");
+	else
+		cprintf("Xen PV: no Xen CPUID time leaf; TSC assumed native\n");
 }
 
 static const struct boot_hooks xen_hooks = {
@@ -231,6 +238,7 @@ asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 	xen_p2m = (const unsigned long *)(uintptr_t)si->mfn_list;
 	platform = PLATFORM_XEN_PV;
 
+	xen_tsc_probe();
 	xen_console_early_init();
 	cprintf("pvkmap: Xen PV entry, %s, start_info at %p, %lu pages\n", si->magic, si,
 		(unsigned long)si->nr_pages);

@@ -2,6 +2,40 @@
 #include "pv/xen/xen.h"
 #include "guest/cpu.h"
 
+#include <xen/arch-x86/cpuid.h>
+
+struct xen_tsc_info xen_tsc;
+
+/*
+ * CPUID as Xen answers it: the forced-emulation prefix (ud2; .ascii "xen") makes Xen emulate
+ * the cpuid (pv/emul-inv-op.c), so its own leaves are seen whether or not it faults CPUID.
+ */
+static void xen_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	__asm__ volatile("ud2a; .ascii \"xen\"; cpuid"
+			 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(sub));
+}
+
+/* Xen's time leaf (base + 3, subleaf 0): vtsc, host TSC safe, tsc_mode, guest TSC kHz. */
+void xen_tsc_probe(void)
+{
+	for (u32 base = 0x40000000; base < 0x40010000; base += 0x100) {
+		u32 a, b, c, d;
+
+		xen_cpuid(base, 0, &a, &b, &c, &d);
+		if (b != XEN_CPUID_SIGNATURE_EBX || c != XEN_CPUID_SIGNATURE_ECX ||
+		    d != XEN_CPUID_SIGNATURE_EDX)
+			continue;
+		if (a - base < 3)
+			return;
+		xen_cpuid(base + 3, 0, &a, &b, &c, &d);
+		xen_tsc = (struct xen_tsc_info){ .found = true, .emulated = a & 1,
+						 .host_safe = (a >> 1) & 1, .mode = b, .khz = c };
+		return;
+	}
+}
+
 static u64 scale(u64 delta, u32 mul, s8 shift)
 {
 	delta = shift < 0 ? delta >> -shift : delta << shift;

@@ -56,6 +56,20 @@ u64 xen_clock_ns(void);
 /* A TSC interval in nanoseconds, at Xen's current scale for this vCPU. */
 u64 xen_tsc_to_ns(u64 delta);
 
+/*
+ * Xen's TSC mode for this domain, from its CPUID time leaf (time.c, read once at entry).
+ * emulated: rdtsc traps (#GP) into Xen's emulator, ~1500 instructions under TCG -icount.
+ */
+struct xen_tsc_info {
+	bool found;	    /* Xen's CPUID leaves answered */
+	bool emulated;	    /* the domain's rdtsc is emulated (d->arch.vtsc) */
+	bool host_safe;	    /* Xen deems the host TSC reliable (invariant) */
+	u32 mode;	    /* tsc_mode: 0 default, 1 always_emulate, 2 native (xl tsc_mode) */
+	u32 khz;	    /* the guest TSC's frequency */
+};
+extern struct xen_tsc_info xen_tsc;
+void xen_tsc_probe(void);
+
 /* The tick and the idle wait (timer.c). */
 void xen_timer_start(void (*tick)(void), u64 period_ns);
 void xen_idle_halt(void);
