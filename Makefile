@@ -9,7 +9,7 @@ CC := gcc
 LD := ld
 KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
-	-fno-asynchronous-unwind-tables -fomit-frame-pointer -mregparm=3 -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fomit-frame-pointer -mregparm=3 -mpreferred-stack-boundary=2 -mgeneral-regs-only \
 	-Wall -Wextra -Werror -I. $(XEN_ABI)
 # COUNTERS=0 compiles the MMU operation counters out (to measure what counting costs).
 ifeq ($(COUNTERS),0)

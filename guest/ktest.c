@@ -32,7 +32,7 @@ bool ktest_catch_panic(const char *msg)
 bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 {
 	struct kjmp_buf buf;
-	u32 preempt = preempt_count();
+	u32 preempt = preempt_counts[smp_processor_id()]; /* with the resched bit */
 	unsigned long flags = local_irq_save();
 
 	local_irq_restore(flags);

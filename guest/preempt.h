@@ -1,7 +1,8 @@
 /*
  * Per-CPU preemption and interrupt-context accounting, as Linux's preempt_count: the low byte
- * counts preempt_disable() nesting, the next byte hard-interrupt nesting. A switch happens
- * only when the whole word is zero.
+ * counts preempt_disable() nesting, the next byte hard-interrupt nesting, and the top bit is
+ * set while no switch is due (inverted, as on Linux x86), so the word is zero exactly when
+ * a switch is due and allowed: preempt_enable() is a decrement and one branch.
  */
 #ifndef GUEST_PREEMPT_H
 #define GUEST_PREEMPT_H
@@ -12,13 +13,29 @@
 #define PREEMPT_OFFSET 1u
 #define HARDIRQ_OFFSET 0x100u
 #define HARDIRQ_MASK 0xff00u
+#define PREEMPT_NEED_RESCHED 0x80000000u /* clear: a switch is due */
 
 extern u32 preempt_counts[NR_CPUS];
-extern bool need_resched[NR_CPUS];
 
 static inline u32 preempt_count(void)
 {
-	return preempt_counts[smp_processor_id()];
+	return preempt_counts[smp_processor_id()] & ~PREEMPT_NEED_RESCHED;
+}
+
+/* A switch is due on @cpu (a tick, a wake-up); one atomic store, safe from anywhere. */
+static inline void set_need_resched(unsigned cpu)
+{
+	__atomic_fetch_and(&preempt_counts[cpu], ~PREEMPT_NEED_RESCHED, __ATOMIC_RELAXED);
+}
+
+static inline void clear_need_resched(unsigned cpu)
+{
+	__atomic_fetch_or(&preempt_counts[cpu], PREEMPT_NEED_RESCHED, __ATOMIC_RELAXED);
+}
+
+static inline bool need_resched(unsigned cpu)
+{
+	return !(preempt_counts[cpu] & PREEMPT_NEED_RESCHED);
 }
 
 static inline void preempt_disable(void)
@@ -43,7 +60,7 @@ static inline void preempt_enable(void)
 	unsigned cpu = smp_processor_id();
 
 	__asm__ volatile("" ::: "memory");
-	if (!(preempt_counts[cpu] -= PREEMPT_OFFSET) && unlikely(need_resched[cpu]))
+	if (unlikely(!(preempt_counts[cpu] -= PREEMPT_OFFSET)))
 		preempt_schedule();
 }
 

@@ -10,8 +10,7 @@
 #include "pv/counters.h"
 #include "pv/ops.h"
 
-u32 preempt_counts[NR_CPUS];
-bool need_resched[NR_CPUS];
+u32 preempt_counts[NR_CPUS] = { [0 ... NR_CPUS - 1] = PREEMPT_NEED_RESCHED };
 struct thread *current_threads[NR_CPUS];
 u64 jiffies;
 void (*tick_hook)(void);
@@ -48,7 +47,7 @@ void schedule(void)
 		panic("schedule() from %s with preempt_count 0x%x (atomic context)", prev->name,
 		      preempt_count());
 	spin_lock(&rq_lock[cpu]);
-	need_resched[cpu] = false;
+	clear_need_resched(cpu);
 	/* A running thread goes to the back of the queue; a sleeping one waits to be woken. */
 	if (prev->state == THREAD_RUNNABLE && prev != idle_threads[cpu] && !prev->on_rq) {
 		list_add_tail(&prev->link, &run_queue[cpu]);
@@ -94,7 +93,7 @@ void wake_thread(struct thread *t)
 			list_add_tail(&t->link, &run_queue[t->cpu]);
 			t->on_rq = true;
 		}
-		need_resched[t->cpu] = true;
+		set_need_resched(t->cpu);
 	}
 	spin_unlock_irqrestore(&rq_lock[t->cpu], flags);
 }
@@ -107,7 +106,7 @@ void sched_tick(void)
 	if (tick_hook)
 		tick_hook();
 	if (tick_preempts)
-		need_resched[smp_processor_id()] = true;
+		set_need_resched(smp_processor_id());
 }
 
 asmlinkage void thread_start(struct thread *t)

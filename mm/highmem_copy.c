@@ -12,38 +12,36 @@ static bool fast_highmem(const struct page *page)
 
 void copy_highpage(struct page *to, struct page *from)
 {
-	const void *caller = __builtin_return_address(0);
 	void *vfrom, *vto;
 
 	if (likely(fast_highmem(to) && fast_highmem(from))) {
-		vfrom = map_strict(page_to_pfn(from), caller);
-		vto = map_strict(page_to_pfn(to), caller);
+		vfrom = map_strict(page_to_pfn(from));
+		vto = map_strict(page_to_pfn(to));
 		copy_page(vto, vfrom);
 		unmap_strict_own((u32)(uintptr_t)vto);
 		unmap_strict_own((u32)(uintptr_t)vfrom);
 		return;
 	}
-	vfrom = map_local(from, caller);
-	vto = map_local(to, caller);
+	vfrom = map_local(from);
+	vto = map_local(to);
 	copy_page(vto, vfrom);
-	unmap_local(vto, caller);
-	unmap_local(vfrom, caller);
+	unmap_local(vto);
+	unmap_local(vfrom);
 }
 
 void clear_highpage(struct page *page)
 {
-	const void *caller = __builtin_return_address(0);
 	void *v;
 
 	if (likely(fast_highmem(page))) {
-		v = map_strict(page_to_pfn(page), caller);
+		v = map_strict(page_to_pfn(page));
 		clear_page(v);
 		unmap_strict_own((u32)(uintptr_t)v);
 		return;
 	}
-	v = map_local(page, caller);
+	v = map_local(page);
 	clear_page(v);
-	unmap_local(v, caller);
+	unmap_local(v);
 }
 
 void memcpy_to_page(struct page *page, size_t offset, const void *from, size_t len)

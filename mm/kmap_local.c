@@ -168,23 +168,23 @@ void kmap_unmap_slot(void *vaddr, const void *caller)
 
 void *kmap_local_page(struct page *page)
 {
-	return map_local(page, __builtin_return_address(0));
+	return map_local(page);
 }
 
 void kunmap_local(void *vaddr)
 {
-	unmap_local(vaddr, __builtin_return_address(0));
+	unmap_local(vaddr);
 }
 
 void *kmap_atomic(struct page *page)
 {
 	preempt_disable();
-	return map_local(page, __builtin_return_address(0));
+	return map_local(page);
 }
 
 void kunmap_atomic(void *vaddr)
 {
-	unmap_local(vaddr, __builtin_return_address(0));
+	unmap_local(vaddr);
 	preempt_enable();
 }
 

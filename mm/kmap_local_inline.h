@@ -42,18 +42,28 @@ static inline bool is_direct_address(const void *vaddr)
 }
 
 /*
+ * Who called the exported function these are inlined into (kmap_atomic's caller, ...), read
+ * only on the paths that report it, so the fast path keeps no register for it.
+ */
+#define KMAP_CALLER __builtin_return_address(0)
+
+/*
  * The fast path, for strict unmapping without debug checks (the default, and Linux's only
  * mode): consecutive slots, no flush on map (every free slot is empty and flushed), and the
  * same store order as map_slot/unmap_slot. Everything else takes those.
  */
-static __always_inline void *map_strict(pfn_t pfn, const void *caller)
+static __always_inline void *map_strict(pfn_t pfn)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	pte_t pte = pfn_pte_masked(pfn, kmap_prot | _PAGE_PRESENT); /* lets the store skip a test */
-	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
-	u32 va = kmap_window[cpu].va0 - idx * PAGE_SIZE;
+	unsigned idx = t->kmap_local.stack.depth;
+	u32 va;
 
+	if (unlikely(idx >= KM_MAX_IDX))
+		kmap_stack_overflow(&t->kmap_local.stack, KMAP_CALLER);
+	WRITE_ONCE(t->kmap_local.stack.depth, idx + 1);
+	va = kmap_window[cpu].va0 - idx * PAGE_SIZE;
 	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, pte, false);
 	pv_lazy_flush();
 	return (void *)(uintptr_t)va;
@@ -72,41 +82,47 @@ static __always_inline void unmap_strict_own(u32 va)
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 
-static __always_inline void unmap_strict(void *vaddr, const void *caller)
+/*
+ * The top slot's address is checked first: it is the common case and one comparison covers
+ * foreign addresses, guard slots, disorder and underflow (as in kmap_unmap_slot). Only an
+ * address that fails it may still be a lowmem page's direct-map address.
+ */
+static __always_inline void unmap_strict(void *vaddr)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
 	unsigned idx = t->kmap_local.stack.depth - 1;
 
-	if (unlikely((kmap_window[cpu].va0 - va) >> PAGE_SHIFT != idx)) /* as in unmap_slot */
-		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
+	if (unlikely((kmap_window[cpu].va0 - va) >> PAGE_SHIFT != idx)) {
+		if (is_direct_address(vaddr))
+			return;
+		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, KMAP_CALLER);
+	}
 	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, (pte_t){ 0 }, true);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 
-static __always_inline void *map_local(struct page *page, const void *caller)
+static __always_inline void *map_local(struct page *page)
 {
 	pfn_t pfn = page_to_pfn(page);
 
 	if (likely(!kmap_general)) {
 		if (pfn < mm_layout.max_low_pfn)
 			return phys_to_virt(PFN_PHYS(pfn));
-		return map_strict(pfn, caller);
+		return map_strict(pfn);
 	}
 	if (!kmap_debug && pfn < mm_layout.max_low_pfn)
 		return phys_to_virt(PFN_PHYS(pfn));
-	return kmap_map_slot(page, caller);
+	return kmap_map_slot(page, KMAP_CALLER);
 }
 
-static __always_inline void unmap_local(void *vaddr, const void *caller)
+static __always_inline void unmap_local(void *vaddr)
 {
-	if (likely(!kmap_general)) {
-		if (!is_direct_address(vaddr))
-			unmap_strict(vaddr, caller);
-	} else if (kmap_debug || !is_direct_address(vaddr)) {
-		kmap_unmap_slot(vaddr, caller);
-	}
+	if (likely(!kmap_general))
+		unmap_strict(vaddr);
+	else if (kmap_debug || !is_direct_address(vaddr))
+		kmap_unmap_slot(vaddr, KMAP_CALLER);
 }
 
 #endif

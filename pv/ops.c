@@ -30,14 +30,14 @@ u64 pv_backend_pfn_to_frame(u64 pfn)
 	return pv_mmu->pfn_to_frame(pfn);
 }
 
-void pv_backend_set_pte(pte_t *ptep, pte_t pte)
+void pv_backend_set_pte(pte_t *ptep, u64 val)
 {
-	pv_mmu->set_pte(ptep, pte);
+	pv_mmu->set_pte(ptep, (pte_t){ val });
 }
 
-void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
+void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, u64 val, bool flush)
 {
-	pv_mmu->set_pte_va(vaddr, ptep, pte, flush);
+	pv_mmu->set_pte_va(vaddr, ptep, (pte_t){ val }, flush);
 }
 
 void pv_backend_lazy_flush(void)

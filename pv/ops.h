@@ -162,11 +162,12 @@ static inline void pv_count_op(enum pv_op op, unsigned n)
 
 /*
  * The backend's side of the hottest operations, out of line and cold: an inline indirect
- * call with a 64-bit argument would take registers from the native path around it.
+ * call with a 64-bit argument would take registers from the native path around it. Entries
+ * travel as u64, which goes in registers, where a pte_t would go through the stack.
  */
 u64 pv_backend_pfn_to_frame(u64 pfn) __attribute__((cold));
-void pv_backend_set_pte(pte_t *ptep, pte_t pte) __attribute__((cold));
-void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush) __attribute__((cold));
+void pv_backend_set_pte(pte_t *ptep, u64 val) __attribute__((cold));
+void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, u64 val, bool flush) __attribute__((cold));
 void pv_backend_lazy_flush(void) __attribute__((cold));
 
 static inline u64 pv_pfn_to_frame(u64 pfn)
@@ -181,7 +182,7 @@ static inline u64 pv_frame_to_pfn(u64 frame)
 
 static inline void pv_set_pte(pte_t *ptep, pte_t pte)
 {
-	PV_OP(PV_SET_PTE, native_set_pte(ptep, pte), pv_backend_set_pte(ptep, pte));
+	PV_OP(PV_SET_PTE, native_set_pte(ptep, pte), pv_backend_set_pte(ptep, pte.val));
 }
 
 /* A folded flush is still a flush: counted, its time included in the update's. */
@@ -189,7 +190,7 @@ static inline void pv_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 {
 	pv_count_op(PV_FLUSH_ONE, flush);
 	PV_OP(PV_SET_PTE_VA, native_set_pte_va(vaddr, ptep, pte, flush),
-	      pv_backend_set_pte_va(vaddr, ptep, pte, flush));
+	      pv_backend_set_pte_va(vaddr, ptep, pte.val, flush));
 }
 
 static inline void pv_pte_clear(pte_t *ptep)
