@@ -42,8 +42,6 @@ extern u64 pkmap_sleeps;
 
 /* The pkmap window's address for @page while it is kmapped, else NULL (mm/page_address.c). */
 void *page_address_highmem(const struct page *page);
-/* The same for a caller holding kmap_lock, which every writer of the hash holds. */
-void *page_address_kmap_locked(const struct page *page);
 void set_page_address(const struct page *page, void *vaddr);
 
 /*
@@ -71,6 +69,9 @@ void kmap_configure(bool debug, bool lazy);
 /* A page fault at @vaddr: if it hit a released kmap slot, report its last owner. */
 bool kmap_report_stale_fault(u32 vaddr, u32 eip);
 extern u64 kmap_stale_faults;
+
+/* PAGE_KERNEL as this platform takes it, found once for every kmap (Linux's kmap_prot). */
+extern u64 kmap_prot;
 
 /* The fixmap address of this CPU's slot @idx (the guard slots counted out). */
 u32 kmap_slot_vaddr(unsigned cpu, unsigned idx);

@@ -25,8 +25,6 @@ extern struct kmap_window kmap_window[NR_CPUS];
 extern unsigned kmap_slot_shift;
 /* Debug checks or lazy unmapping: maps take the general path, not the strict fast one. */
 extern bool kmap_general;
-/* PAGE_KERNEL as this platform takes it, found once (Linux's kmap_prot). */
-extern u64 kmap_prot;
 
 /* The general path (mm/kmap_local.c), and its report of a bad unmap. */
 void *kmap_map_slot(struct page *page, const void *caller);

@@ -9,6 +9,7 @@
  */
 #include "mm/highmem.h"
 #include "mm/pkmap_slots.h"
+#include "mm/page_address.h"
 #include "mm/pgtable.h"
 #include "guest/panic.h"
 #include "guest/spinlock.h"
@@ -38,14 +39,18 @@ static void unlock_kmap(void)
 	preempt_enable();
 }
 
-static pte_t *slot_pte(unsigned nr)
+static void __attribute__((noinline, cold)) find_window(void)
 {
-	if (unlikely(!window_pte)) {
-		window_pte = lookup_pte(pkmap_addr(0));
-		if (lookup_pte(pkmap_addr(LAST_PKMAP - 1)) != window_pte + LAST_PKMAP - 1)
-			panic("pkmap: the window 0x%08x - 0x%08x is not one page table",
-			      pkmap_addr(0), pkmap_addr(LAST_PKMAP));
-	}
+	window_pte = lookup_pte(pkmap_addr(0));
+	if (lookup_pte(pkmap_addr(LAST_PKMAP - 1)) != window_pte + LAST_PKMAP - 1)
+		panic("pkmap: the window 0x%08x - 0x%08x is not one page table", pkmap_addr(0),
+		      pkmap_addr(LAST_PKMAP));
+}
+
+static inline pte_t *slot_pte(unsigned nr)
+{
+	if (unlikely(!window_pte))
+		find_window();
 	return window_pte + nr;
 }
 
@@ -91,7 +96,8 @@ static void *map_new_virtual(struct page *page)
 
 			/* A free slot is unmapped and flushed: no flush needed to map it. */
 			pv_set_pte_va(va, slot_pte((unsigned)nr),
-				      pfn_pte(page_to_pfn(page), PAGE_KERNEL), false);
+				      pfn_pte_masked(page_to_pfn(page), kmap_prot | _PAGE_PRESENT),
+				      false);
 			set_page_address(page, (void *)(uintptr_t)va);
 			return (void *)(uintptr_t)va;
 		}
