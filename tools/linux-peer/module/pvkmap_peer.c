@@ -4,7 +4,7 @@
  * kernel so that the report can set pvkmap's figures beside Linux's.
  *
  * At load it times every benchmark once, with the harness of pvkmap's guest/bench.c as
- * described in coord/bench-format.md, and keeps the JSON records (one per line) for
+ * described in README.md ("Benchmark records"), and keeps the JSON records (one per line) for
  * /proc/pvkmap_peer, which the initramfs's /init copies to the serial console; printk
  * would interleave them with the kernel's own messages.
  *
