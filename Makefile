@@ -25,7 +25,7 @@ KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
-.PHONY: all test test-native unit run boot run-xen deps clean
+.PHONY: all test test-native unit run boot run-xen deps clean compare print-kcflags
 all: $(KERNEL)
 
 $(BUILD)/k/%.c.o: %.c
@@ -73,11 +73,20 @@ test-native: deps $(KERNEL) $(UNIT_TESTS) $(PVKMAP_STAT)
 	@tests/run-all native
 
 # The main job: a 3 GiB self-test boot (memory report, counters), then the benchmarks
-# natively and under Xen PV in every strategy, and the report in results/<timestamp>/.
+# natively, in the Linux peer and under Xen PV in every strategy, and the report in
+# results/<timestamp>/. RUN_BENCH_ARGS: tools/run-bench's options (--no-linux, --bench LIST).
 run: deps $(KERNEL)
 	@tools/pvkmap-qemu --mem 3G --timeout 600
 	@tools/xenhost/build-host --quiet
-	@tools/run-bench
+	@tools/run-bench $(RUN_BENCH_ARGS)
+
+# Two results directories of make run, operation by operation: count changes first.
+compare:
+	@tools/bench-report --compare "$(OLD)" "$(NEW)"
+
+# The kernel's compiler flags, recorded with every benchmark run.
+print-kcflags:
+	@echo '$(KCFLAGS)'
 
 # Only the self-test boot.
 boot: deps $(KERNEL)

@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# tools/bench-report as TAP: the report of a fixture results directory in the issue-8 record
+# format (tests/tools/fixtures/bench-run: native, COUNTERS=0, the Linux peer, Xen PV in each
+# strategy, the TSC-emulation pass, Xen's boot log, run-facts.txt), its columns, ratios,
+# Linux "no equivalent" cells, env.json; pieces missing or measured in other units; --compare
+# (no change, a count change flagged first, a net change); and bad input, which must give one
+# line "bench-report: ..." on stderr and exit status 2.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+report=tools/bench-report
+fx=tests/tools/fixtures/bench-run
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+# fresh NAME: a copy of the fixture directory in $tmp/NAME.
+fresh() {
+	rm -rf "${tmp:?}/$1"
+	cp -r "$fx" "$tmp/$1"
+	echo "$tmp/$1"
+}
+
+# check NAME RC STDERR_REGEX STDOUT_REGEX CMD...: run CMD (at most 60 s) and compare. An
+# empty STDERR_REGEX wants an empty stderr (a missing gnuplot's note aside); otherwise
+# stderr must be that one line and stdout empty. STDOUT_REGEX is looked for in stdout.
+check() {
+	local name=$1 want=$2 errpat=$3 outpat=$4 rc why=
+	shift 4
+	timeout -k 5 60 "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$((n + 1))
+	[ "$rc" -eq "$want" ] || why+=" exit $rc, want $want;"
+	if [ -z "$errpat" ]; then
+		grep -v '^bench-report: gnuplot not found' "$tmp/err" | grep -q . && why+=" stderr not empty;"
+	else
+		[ "$(wc -l <"$tmp/err")" -eq 1 ] || why+=" stderr is not one line;"
+		grep -qE -- "^bench-report: ($errpat)" "$tmp/err" || why+=" stderr does not match '$errpat';"
+		[ ! -s "$tmp/out" ] || why+=" stdout not empty;"
+	fi
+	[ -z "$outpat" ] || grep -qE -- "$outpat" "$tmp/out" || why+=" stdout does not match '$outpat';"
+	if [ -z "$why" ]; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name:$why"
+		sed 's/^/# stderr: /' "$tmp/err"
+		head -5 "$tmp/out" | cut -c1-200 | sed 's/^/# stdout: /'
+	fi
+}
+
+# ok_if NAME COMMAND...: a test point that passes when COMMAND does.
+ok_if() {
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+}
+
+# has FILE REGEX: FILE has a line matching the extended REGEX (fixed strings: has_line).
+has() { grep -qE -- "$2" "$1" || { echo "# $1 lacks /$2/"; false; }; }
+has_line() { grep -qxF -- "$2" "$1" || { echo "# $1 lacks the line: $2"; false; }; }
+lacks() { ! grep -qE -- "$2" "$1" || { echo "# $1 has /$2/"; false; }; }
+# row FILE OPERATION: that operation's row of the first table holding it.
+row() { grep -m1 -F -- "| $2 |" "$1"; }
+
+# py SCRIPT ARGS...: a Python assertion script; its failure message becomes a TAP comment.
+py() {
+	local out
+	out=$(python3 -c "$@" 2>&1) || { echo "$out" | tail -3 | sed 's/^/# /'; return 1; }
+}
+
+# --- the full fixture --------------------------------------------------------------------
+d=$(fresh full)
+check "report of the fixture directory" 0 "" '^\| operation \| native \| Linux 6\.1 \(native\) \|' $report "$d"
+cp "$tmp/out" "$tmp/stdout.md"
+md=$d/report.md
+ok_if "stdout is report.md" cmp -s "$tmp/stdout.md" "$md"
+ok_if "main table has every column" has_line "$md" \
+	"| operation | native | Linux 6.1 (native) | pvkmap/Linux | xen-hypercall | xen-batched | xen-writable |"
+ok_if "unit: instructions under TCG with -icount" has "$md" '^Median net instructions \(TCG, -icount\) per operation'
+ok_if "kmap_atomic_strict: net, pvkmap/Linux and PV/native ratios" has_line "$md" \
+	"| kmap_atomic_strict | 495 | 268 | 1.85x | 2362 (4.77x) | 2366 (4.78x) | 8043 (16.2x) |"
+ok_if "lazy_mmu_32_updates: Linux has none; ratios under 10x with two decimals" has_line "$md" \
+	"| lazy_mmu_32_updates | 105.7 | no Linux equivalent | no Linux equivalent | 1078 (10.2x) | 616.7 (5.83x) | 3996 (37.8x) |"
+ok_if "flush_tlb_all: pvkmap cheaper than Linux" has_line "$md" \
+	"| flush_tlb_all | 9 | 76 | 0.12x | 867 (96.3x) | 869 (96.6x) | 867 (96.3x) |"
+ok_if "kmap_atomic_lazy: no Linux equivalent" has_line "$md" \
+	"| kmap_atomic_lazy | 393 | no Linux equivalent | no Linux equivalent | 1584 (4.03x) | 1586 (4.04x) | 5101 (13.0x) |"
+ok_if "addrspace_create_pin_destroy_64: no Linux equivalent" has "$md" \
+	'^\| addrspace_create_pin_destroy_64 \| 18092 \| no Linux equivalent \| no Linux equivalent \|'
+ok_if "hypercall_xen_version: Xen only, no Linux equivalent, no ratio" has_line "$md" \
+	"| hypercall_xen_version | Xen only | no Linux equivalent | no Linux equivalent | 612 | 612 | 612 |"
+ok_if "harness row: group_1 median per column" has_line "$md" \
+	"| *harness: empty body, group_1 median per sample* | 9 | 9 |  | 9 | 9 | 9 |"
+ok_if "note: no 32-bit Xen PV in Linux since 5.9" has "$md" 'Linux has no 32-bit Xen PV guest since 5\.9'
+ok_if "one row per operation (21) plus the harness row" \
+	[ "$(sed -n '/^## Cost per operation/,/^## MMU work/p' "$md" | grep -c '^| [a-z*]')" -eq 23 ]
+# Every ratio in the main table from bench.json, independently of the report's code.
+ok_if "every PV/native and pvkmap/Linux ratio agrees with bench.json" py '
+import json, re, sys
+d = sys.argv[1]
+recs = {(r["name"], r["run"]): r["median_net"] for r in json.load(open(d + "/bench.json"))["records"]}
+table = open(d + "/report.md").read().split("## Cost per operation")[1].split("## MMU work")[0]
+cols = ["native", "linux", "ratio", "xen-hypercall", "xen-batched", "xen-writable"]
+seen = 0
+for line in table.splitlines():
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    if len(cells) != 7 or not re.fullmatch(r"[a-z0-9_]+", cells[0]) or cells[0] == "operation":
+        continue
+    name, cells = cells[0], dict(zip(cols, cells[1:]))
+    nat, lin = recs.get((name, "native")), recs.get((name, "linux"))
+    for c in cols[3:]:
+        m = re.search(r"\(([0-9.]+)x\)", cells[c])
+        if nat and nat > 0 and (name, c) in recs:
+            assert m, (name, c, cells[c])
+            assert abs(float(m.group(1)) - recs[(name, c)] / nat) <= 0.006 * recs[(name, c)] / nat, (name, c)
+            seen += 1
+    if nat and lin:
+        assert abs(float(cells["ratio"].rstrip("x")) - nat / lin) < 0.006, name
+        seen += 1
+assert seen > 60, seen
+' "$d"
+ok_if "MMU work: hypercalls / PTEs / flushes per strategy" has_line "$md" \
+	"| kmap_atomic_strict | 2 / 1 | 2 / 2 / 1 | 2 / 2 / 1 | 1 / 2 / 1 |"
+ok_if "MMU work: batching shows in lazy_mmu_512_updates" has_line "$md" \
+	"| lazy_mmu_512_updates | 1 / 0 | 1 / 1 / 0 | 0.001 / 1 / 0 | 0 / 1 / 0 |"
+ok_if "MMU work: event-delivery xen_version calls left out" has_line "$md" \
+	"| kmap_local_pair | 2 / 1 | 2 / 2 / 1 | 2 / 2 / 1 | 1 / 2 / 1 |"
+ok_if "MMU work: hypercall_xen_version is one hypercall, no MMU work" has_line "$md" \
+	"| hypercall_xen_version | - | 1 / 0 / 0 | 1 / 0 / 0 | 1 / 0 / 0 |"
+ok_if "TSC emulation: native vs always_emulate, difference, harness per op" has_line "$md" \
+	"| kmap_atomic_strict | 2362 | 8563 | +6201 | +262.5% | 9 | 1509 | same |"
+ok_if "TSC emulation: harness of each mode" has "$md" \
+	'tsc_mode native 9 ticks \(tsc "native"\), always_emulate 1509 ticks \(tsc "trapping"\)'
+ok_if "TSC emulation: the five operations of the pass" \
+	[ "$(sed -n '/^## TSC emulation/,/^## Counting/p' "$md" | grep -c '| same |$')" -eq 5 ]
+ok_if "counting overhead: the counted-vs-not table" has_line "$md" "| benchmark | counted | not counted | overhead |"
+ok_if "counting overhead: a row and the mean" has "$md" '^\| kmap_atomic_strict \| 495 \| 481 \| \+2\.9% \|$'
+ok_if "no RDTSC-trapping warning when nothing traps" lacks "$md" 'WARNING'
+ok_if "header: pvkmap version, Xen, tsc_mode, Linux peer" py '
+import sys
+t = open(sys.argv[1]).read()
+for s in ["| pvkmap | 166a34b (clean) |", "| build flags (KCFLAGS) | `-m32",
+          "| Xen | 4.17.5 (Debian ) (@)", "| Xen command line | console=com1",
+          "Xen settings: BTI-Thunk: RETPOLINE", "| domain tsc_mode | native (pvkmap-bench.cfg); the guest saw: xen-hypercall native",
+          "| TSC-emulation pass | tsc_mode always_emulate; the guest saw: trapping |",
+          "| dom0 kernel | 6.1.0-57-amd64", "| Linux peer | kernel 6.1.0-57-686-pae, package 6.1.192-3; image_package",
+          "CONFIG_HIGHMEM64G", "| host CPU | AMD EPYC, 2 cores |", "| unit | instructions (TCG, -icount) |"]:
+    assert s in t, s
+' "$md"
+ok_if "env.json: every field, and each from its source" py '
+import json, sys
+e = json.load(open(sys.argv[1] + "/env.json"))
+def walk(o, p=""):
+    if isinstance(o, dict):
+        for k, v in o.items(): walk(v, p + "." + k)
+    elif isinstance(o, list):
+        assert o, p
+        for v in o: walk(v, p)
+    else:
+        assert o not in (None, ""), p
+        assert not str(o).startswith(("not recorded", "not run")), (p, o)
+walk(e)
+assert e["pvkmap"]["version"] == "166a34b" and e["pvkmap"]["dirty"] is False
+assert "-O2" in e["pvkmap"]["kcflags"] and e["pvkmap"]["kcflags_nocount"].endswith("-DPVKMAP_NO_COUNTERS")
+assert e["qemu"]["version"].startswith("QEMU emulator version 7.2")
+assert e["qemu"]["native"]["accelerator"] == "tcg" and e["qemu"]["native"]["cpu"] == "max"
+assert e["qemu"]["native"]["icount"] == "shift=0,sleep=off"
+assert e["qemu"]["xen_test_host"] == {"accelerator": "tcg", "cpu": "max,-smap", "icount": "shift=0,sleep=off"}
+assert e["host"] == {"cpu_model": "AMD EPYC", "cores": 2}
+x = e["xen"]
+assert x["version"].startswith("4.17.5 ") and "pv=32" in x["command_line"]
+assert x["speculative_mitigations"][0] == "Speculative mitigation facilities:"
+assert any(l.startswith("Xen settings: ") for l in x["speculative_mitigations"])
+assert x["tsc_mode"]["config"] == "native"
+assert x["tsc_mode"]["guest_saw"] == {"xen-hypercall": "native", "xen-batched": "native", "xen-writable": "native"}
+assert x["tsc_mode"]["tsc_emulation_pass"] == {"config": "always_emulate", "guest_saw": "trapping"}
+assert x["dom0_kernel"].startswith("6.1.0-57-amd64")
+l = e["linux_peer"]
+assert l["kernel"] == "6.1.0-57-686-pae" and l["package"] == "6.1.192-3"
+assert l["qemu_command_line"].startswith("qemu-system-i386 -machine pc -accel tcg -icount shift=0,sleep=off")
+assert l["env"]["config"]["CONFIG_HZ"] == "250" and e["units"]["linux"] == e["unit"]
+assert e["unit"] == "instructions (TCG, -icount)" and e["date"].startswith("2026-")
+assert set(e["runs"]) == {"native", "native-nocount", "linux", "xen-hypercall", "xen-batched", "xen-writable", "xen-tsc-emulate"}
+' "$d"
+ok_if "bench.json: env and every record of every log" py '
+import json, sys, glob
+d = sys.argv[1]
+b = json.load(open(d + "/bench.json"))
+assert b["env"] == json.load(open(d + "/env.json"))
+lines = sum(open(f).read().count("\n{\"pvkmap_bench\":") for f in glob.glob(d + "/*.log"))
+assert len(b["records"]) == lines == 118, (len(b["records"]), lines)
+assert b["harness"]["xen-tsc-emulate"]["group_1"]["median"] == 1509
+' "$d"
+ok_if "bench.csv: raw, harness, net and counts, one row per record" py '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/bench.csv")))
+assert len(rows) == 118
+r = [r for r in rows if r["run"] == "xen-batched" and r["benchmark"] == "kmap_atomic_strict"][0]
+assert (r["median_raw"], r["harness"], r["median_net"]) == ("2375.0", "9.0", "2366.0"), r
+assert (r["mmu_hypercalls_per_op"], r["pte_updates_per_op"], r["flushes_per_op"]) == ("2.0", "2.0", "1.0"), r
+' "$d"
+if command -v gnuplot >/dev/null; then
+	ok_if "plots: ops, batch and one PV/native ratio plot per strategy" py '
+import sys, os
+d = sys.argv[1]
+for f in ["ops.png", "batch.png", "ratio-hypercall.png", "ratio-batched.png", "ratio-writable.png"]:
+    assert open(os.path.join(d, f), "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
+' "$d"
+	ok_if "plots: Linux in the per-operation plot" has "$d/ops.dat" $'^op\tnative\tLinux 6\\.1 \\(native\\)\txen-hypercall'
+else
+	n=$((n + 1)); echo "ok $n # SKIP no gnuplot"
+	n=$((n + 1)); echo "ok $n # SKIP no gnuplot"
+fi
+ok_if "running it again gives the same report" bash -c "$report $d >/dev/null && cmp -s $tmp/stdout.md $md"
+
+# --- variations ----------------------------------------------------------------------------
+d=$(fresh crlf)
+for f in "$d"/*.log; do sed -i 's/$/\r/' "$f"; done
+check "CRLF console logs read the same" 0 "" "" $report "$d"
+ok_if "CRLF: same report" cmp -s "$tmp/stdout.md" "$d/report.md"
+
+d=$(fresh trapping)
+sed -i 's/"tsc":"native"/"tsc":"trapping"/' "$d/xen-batched.log"
+check "records that say tsc trapping" 0 "" "" $report "$d"
+ok_if "a loud line names the trapping run" has "$d/report.md" '^\*\*WARNING: RDTSC TRAPS in the xen-batched run'
+ok_if "the harness cell says TRAPPING" has "$d/report.md" '\| 9 \| 9 \(TRAPPING\) \| 9 \|$'
+
+d=$(fresh noemulate)
+sed -i 's/"tsc":"trapping"/"tsc":"native"/' "$d/xen-tsc-emulate.log"
+check "a TSC-emulation pass that did not trap" 0 "" "" $report "$d"
+ok_if "says always_emulate did not take effect" has "$d/report.md" 'WARNING: the TSC-emulation pass did not trap RDTSC'
+
+d=$(fresh nolinux)
+rm "$d/linux.log"
+echo "linux: not run: run-bench --no-linux" >>"$d/run-facts.txt"
+check "no Linux peer (run-bench --no-linux)" 0 "" "" $report "$d"
+ok_if "Linux column says not run" has_line "$d/report.md" \
+	"| kmap_atomic_strict | 495 | not run | - | 2362 (4.77x) | 2366 (4.78x) | 8043 (16.2x) |"
+ok_if "env.json: linux_peer says why" py '
+import json, sys
+e = json.load(open(sys.argv[1] + "/env.json"))
+assert e["linux_peer"] == "not run: run-bench --no-linux", e["linux_peer"]
+assert e["runs"]["linux"] == "not run: run-bench --no-linux"
+' "$d"
+
+d=$(fresh bare)
+rm "$d/run-facts.txt" "$d/xen-hypercall.serial.log" "$d/xenhost-manifest" "$d"/*.cfg \
+	"$d/xen-tsc-emulate.log" "$d/native-nocount.log" "$d/xen-writable.log"
+check "only logs, nothing about what produced them" 0 "" "" $report "$d"
+ok_if "env.json: every field still present, saying why it is unknown" py '
+import json, sys
+e = json.load(open(sys.argv[1] + "/env.json"))
+assert e["pvkmap"]["version"].startswith("not recorded: no run-facts.txt"), e["pvkmap"]
+assert e["qemu"]["version"].startswith("not recorded") and e["host"]["cores"].startswith("not recorded")
+assert e["xen"]["version"].startswith("not recorded: no Xen boot log"), e["xen"]["version"]
+assert e["xen"]["speculative_mitigations"].startswith("not recorded")
+assert e["xen"]["tsc_mode"]["config"].startswith("not recorded: no pvkmap-bench.cfg")
+assert e["xen"]["tsc_mode"]["tsc_emulation_pass"]["guest_saw"].startswith("not run: no xen-tsc-emulate.log")
+assert e["runs"]["xen-writable"].startswith("not run: no xen-writable.log")
+assert e["linux_peer"]["kernel"] == "6.1.0-57-686-pae"
+for k in ("date", "pvkmap", "host", "qemu", "unit", "xen", "linux_peer", "runs", "bench"):
+    assert k in e, k
+' "$d"
+ok_if "missing runs and sections say not run" py '
+import sys
+t = open(sys.argv[1] + "/report.md").read()
+assert "| kmap_atomic_strict | 495 | 268 | 1.85x | 2362 (4.77x) | 2366 (4.78x) | not run |" in t
+assert "Not run: xen-writable (no xen-writable.log in the results directory)." in t
+assert "## TSC emulation\n\nNot run: not run: " not in t and "## TSC emulation\n\nNot run: no xen-tsc-emulate.log" in t
+assert "## Counting overhead" in t and "Not run: no native-nocount.log" in t
+' "$d"
+
+d=$(fresh dom0)
+rm "$d/xen-hypercall.serial.log" "$d/xenhost-manifest"
+sed -i 's/^xen_host: .*/xen_host: dom0 (xl create on this machine'"'"'s Xen)/' "$d/run-facts.txt"
+echo "dom0_kernel: 6.1.0-28-amd64" >>"$d/run-facts.txt"
+printf '%s\n' "host                   : pvk-dom0" "xen_major              : 4" "xen_minor              : 17" \
+	"xen_version            : 4.17.5" "xen_caps               : xen-3.0-x86_64 hvm-3.0-x86_32 xen-3.0-x86_32p" \
+	"xen_commandline        : placeholder dom0_mem=2G pv=32 cet=no-shstk" >"$d/xl-info.txt"
+grep '^(XEN)' "$fx/xen-hypercall.serial.log" >"$d/xen-dmesg.log"
+for f in "$d"/xen-*.log; do sed -i '/^run-guest: accelerator/d' "$f"; done
+check "a dom0 run: xl info, xl dmesg, Xen on the hardware" 0 "" "" $report "$d"
+ok_if "dom0: Xen from xl info, mitigations from xl dmesg, no QEMU for Xen" py '
+import json, sys
+e = json.load(open(sys.argv[1] + "/env.json"))
+x = e["xen"]
+assert x["version"] == "4.17.5" and x["command_line"] == "placeholder dom0_mem=2G pv=32 cet=no-shstk", x
+assert any(l.startswith("Xen settings: ") for l in x["speculative_mitigations"])
+assert x["dom0_kernel"] == "6.1.0-28-amd64", x["dom0_kernel"]
+assert e["qemu"]["xen_test_host"].startswith("not run: Xen PV ran on this machine"), e["qemu"]
+assert e["units"]["xen-hypercall"] == "cycles"
+' "$d"
+ok_if "dom0: units differ from the TCG native run: loud line, no PV/native ratios" py '
+import sys
+t = open(sys.argv[1] + "/report.md").read()
+assert "**WARNING: UNITS DIFFER: xen-hypercall is in cycles, native in instructions (TCG, -icount)" in t
+assert "| kmap_atomic_strict | 495 | 268 | 1.85x | 2362 | 2366 | 8043 |" in t
+' "$d"
+
+d=$(fresh kvm)
+sed -i 's/^pvkmap-qemu: accelerator: .*/pvkmap-qemu: accelerator: hardware KVM (kvm_amd); RAM 3G, 1 vCPU(s)/' "$d"/native*.log
+sed -i 's/"platform":"QEMU TCG"/"platform":"KVM"/' "$d"/native*.log
+sed -i 's/^run-guest: accelerator: .*/run-guest: accelerator: kvm; icount: off; cpu: host/' "$d"/xen-*.log
+sed -i 's/-accel tcg -icount shift=0,sleep=off/-accel kvm/; s/"platform":"QEMU TCG"/"platform":"KVM"/' "$d/linux.log"
+check "hardware virtualization: cycles" 0 "" "" $report "$d"
+ok_if "KVM: the unit is cycles" has "$d/report.md" '^Median net cycles per operation'
+ok_if "KVM: ratios kept, no unit warning" py '
+import sys
+t = open(sys.argv[1] + "/report.md").read()
+assert "UNITS DIFFER" not in t and "| kmap_atomic_strict | 495 | 268 | 1.85x | 2362 (4.77x) |" in t
+assert "| native run | kvm, -cpu host, -icount off: KVM" in t
+' "$d"
+
+# --- --compare -------------------------------------------------------------------------------
+a=$(fresh cmp-old)
+$report "$a" >/dev/null 2>&1
+check "compare a directory with itself: no change" 0 "" '^no change: 118 records, counts and median_net identical$' \
+	$report --compare "$a" "$a"
+ok_if "compare with itself: nothing else reported" lacks "$tmp/out" 'CHANGED|changes|one side|differs'
+b=$(fresh cmp-count)
+sed -i '/"name":"kmap_atomic_strict"/s/"update_va_mapping":2\.000/"update_va_mapping":3.000/; /"name":"copy_highpage"/s/"median_net":8843\.000/"median_net":9000.000/' \
+	"$b/xen-batched.log"
+$report "$b" >/dev/null 2>&1
+check "compare after a count change" 0 "" '^COUNT CHANGED  kmap_atomic_strict \[xen-batched\]: hypercalls 2 -> 3; update_va_mapping 2 -> 3$' \
+	$report --compare "$a" "$b"
+ok_if "the count change comes first, before the net changes" py '
+import sys
+t = open(sys.argv[1]).read()
+i, j = t.index("COUNT CHANGED"), t.index("median_net changes")
+assert i < j and "no change" not in t
+assert "| copy_highpage | xen-batched | 8843 | 9000 | +157 | +1.8% |" in t
+' "$tmp/out"
+c=$(fresh cmp-net)
+sed -i '/"name":"flush_tlb_all"/s/"median_net":9\.000/"median_net":8.000/' "$c/native.log"
+sed -i '/"name":"load_cr3"/d' "$c/xen-writable.log"
+$report "$c" >/dev/null 2>&1
+check "compare after a net change and a lost record" 0 "" '^\| flush_tlb_all \| native \| 9 \| 8 \| -1 \| -11\.1% \|$' \
+	$report --compare "$a" "$c"
+ok_if "net change only: no count flagged; the lost record listed" py '
+import sys
+t = open(sys.argv[1]).read()
+assert "COUNT CHANGED" not in t and "only in OLD: load_cr3 [xen-writable]" in t
+' "$tmp/out"
+e=$(fresh cmp-noise)
+sed -i '/"name":"kmap_local_pair"/s/"xen_version":0\.001/"xen_version":0.004/' "$e/xen-hypercall.log"
+$report "$e" >/dev/null 2>&1
+check "compare: event-delivery hypercalls changed" 0 "" '^  kmap_local_pair \[xen-hypercall\]: xen_version 0\.001 -> 0\.004$' \
+	$report --compare "$a" "$e"
+ok_if "event-delivery hypercalls are listed, not flagged" lacks "$tmp/out" 'COUNT CHANGED|^no change'
+sed -i '/"name":"hypercall_xen_version"/s/"xen_version":1\.000/"xen_version":2.000/' "$e/xen-writable.log"
+$report "$e" >/dev/null 2>&1
+check "compare: a benchmark's own hypercall changed" 0 "" \
+	'^COUNT CHANGED  hypercall_xen_version \[xen-writable\]: hypercalls 1 -> 2; xen_version 1 -> 2$' \
+	$report --compare "$a" "$e"
+ok_if "make compare OLD= NEW=" bash -c "make -s compare OLD=$a NEW=$a | grep -q '^no change'"
+
+# --- bad input: one line on stderr, exit 2 ----------------------------------------------------
+check "no arguments" 2 "usage: bench-report RESULTS_DIR" "" $report
+check "unknown option" 2 "unknown option '--bogus'" "" $report --bogus
+check "two directories without --compare" 2 "usage: " "" $report "$a" "$a"
+check "--compare with one directory" 2 "--compare needs two results directories" "" $report --compare "$a"
+check "missing results directory" 2 "$tmp/nonexistent: no such directory" "" $report "$tmp/nonexistent"
+mkdir -p "$tmp/empty"
+check "a directory without native.log" 2 ".*/empty: no native.log" "" $report "$tmp/empty"
+check "compare: missing directory" 2 ".*/nonexistent: no such directory" "" $report --compare "$tmp/nonexistent" "$a"
+check "compare: no bench.json" 2 ".*/empty/bench.json: missing" "" $report --compare "$a" "$tmp/empty"
+mkdir -p "$tmp/badjson" && printf '{"records": [' >"$tmp/badjson/bench.json"
+check "compare: malformed bench.json" 2 ".*/badjson/bench.json: malformed JSON" "" $report --compare "$tmp/badjson" "$a"
+mkdir -p "$tmp/notours" && echo '[1, 2]' >"$tmp/notours/bench.json"
+check "compare: JSON that is not a bench.json" 2 ".*/notours/bench.json: not a bench-report bench.json" "" \
+	$report --compare "$a" "$tmp/notours"
+mkdir -p "$tmp/badrec" && python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1])); b["records"][3]["median_net"] = "fast"; json.dump(b, open(sys.argv[2], "w"))
+' "$a/bench.json" "$tmp/badrec/bench.json"
+check "compare: a bad record in bench.json" 2 ".*/badrec/bench.json: record 3: missing or non-numeric 'median_net'" "" \
+	$report --compare "$a" "$tmp/badrec"
+
+# bad_log NAME FILE STDERR_REGEX: the fixture with FILE's content from stdin fails that way.
+bad_log() {
+	local name=$1 file=$2 pat=$3 d
+	d=$(fresh bad)
+	cat >"$d/$file"
+	check "$name" 2 "$pat" "" $report "$d"
+}
+bad_log "truncated benchmark line" xen-batched.log ".*/xen-batched.log:2: malformed pvkmap_bench line" <<'EOF'
+pvkmap: 32-bit PAE kernel, MMU backend xen, platform Xen PV
+{"pvkmap_bench":{"name":"flush_tlb_all","backend":"xen","pvmmu":"batched","platform":"Xen
+EOF
+bad_log "old format (median_cycles)" native.log ".*/native.log:1: old record format \(median_cycles\)" <<'EOF'
+{"pvkmap_bench":{"name":"flush_tlb_all","backend":"native","pvmmu":"n/a","platform":"QEMU TCG","iterations":512,"ops_per_iteration":1,"median_cycles":9,"p99_cycles":9,"per_op":{"flush_tlb_all":1.000},"backend_per_op":{}}}
+EOF
+bad_log "records of another strategy" xen-batched.log \
+	".*/xen-batched.log:1: a xen/writable record in the log of the xen-batched run" < <(grep pvkmap_bench "$fx/xen-writable.log")
+bad_log "a non-numeric median_net" xen-hypercall.log ".*/xen-hypercall.log:[0-9]+: missing or non-numeric 'median_net'" \
+	< <(sed 's/"median_net":1311\.000/"median_net":"1311"/' "$fx/xen-hypercall.log")
+bad_log "an unknown tsc verdict" native.log ".*/native.log:[0-9]+: tsc \"maybe\" is neither" \
+	< <(sed 's/"tsc":"native"/"tsc":"maybe"/' "$fx/native.log")
+bad_log "a negative count" native.log ".*/native.log:[0-9]+: 'per_op.set_pte' is not a count" \
+	< <(sed 's/"per_op":{"set_pte":1\.000/"per_op":{"set_pte":-1/' "$fx/native.log")
+bad_log "a bad harness line" xen-writable.log ".*/xen-writable.log:[0-9]+: harness line: no group_1.median" \
+	< <(sed 's/"group_1":{"median":9,/"group_1":{"median":"x",/' "$fx/xen-writable.log")
+bad_log "a benchmark twice in one log" linux.log ".*/linux.log:[0-9]+: benchmark [a-z_0-9]+ appears twice" \
+	< <(cat "$fx/linux.log"; grep -m1 pvkmap_bench "$fx/linux.log")
+bad_log "two harness lines in one log" xen-writable.log ".*/xen-writable.log:[0-9]+: a second harness line" \
+	< <(cat "$fx/xen-writable.log"; grep -m1 pvkmap_harness "$fx/xen-writable.log")
+bad_log "a record that is not an object" native.log ".*/native.log:1: the record is not an object" <<<'{"pvkmap_bench":[1,2]}'
+bad_log "a log without records" xen-batched.log ".*/xen-batched.log: no benchmark records" <<<"pvkmap: verdict PASS"
+bad_log "two keys on a record line" native.log ".*/native.log:1: a pvkmap_bench line must be one object" \
+	<<<'{"pvkmap_bench":{"name":"x"},"extra":1}'
+bad_log "a malformed run-facts.txt" run-facts.txt ".*/run-facts.txt:1: not a 'key: value' line" <<<"not a fact line"
+
+echo "1..$n"
