@@ -13,6 +13,8 @@ fx=tests/tools/fixtures/bench-run
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
+# shellcheck source=tests/tools/tap.sh
+. tests/tools/tap.sh
 
 # fresh NAME: a copy of the fixture directory in $tmp/NAME.
 fresh() {
@@ -39,21 +41,7 @@ check() {
 		[ ! -s "$tmp/out" ] || why+=" stdout not empty;"
 	fi
 	[ -z "$outpat" ] || grep -qE -- "$outpat" "$tmp/out" || why+=" stdout does not match '$outpat';"
-	if [ -z "$why" ]; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name:$why"
-		sed 's/^/# stderr: /' "$tmp/err"
-		head -5 "$tmp/out" | cut -c1-200 | sed 's/^/# stdout: /'
-	fi
-}
-
-# ok_if NAME COMMAND...: a test point that passes when COMMAND does.
-ok_if() {
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+	tap_verdict "$name" "$why"
 }
 
 # has FILE REGEX: FILE has a line matching the extended REGEX (fixed strings: has_line).

@@ -13,6 +13,8 @@ fx=tests/tools/fixtures
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
+# shellcheck source=tests/tools/tap.sh
+. tests/tools/tap.sh
 
 # check NAME RC STDERR_REGEX STDOUT_REGEX CMD...: run CMD (at most 30 s) and compare. An
 # empty STDERR_REGEX wants an empty stderr; STDOUT_REGEX is looked for in stdout.
@@ -30,21 +32,7 @@ check() {
 		grep -qE "^pvkmap-stat: ($errpat)" "$tmp/err" || why+=" stderr does not match '$errpat';"
 	fi
 	[ -z "$outpat" ] || grep -qE -- "$outpat" "$tmp/out" || why+=" stdout does not match '$outpat';"
-	if [ -z "$why" ]; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name:$why"
-		sed 's/^/# stderr: /' "$tmp/err"
-		head -5 "$tmp/out" | cut -c1-200 | sed 's/^/# stdout: /'
-	fi
-}
-
-# ok_if NAME COMMAND...: a test point that passes when COMMAND does.
-ok_if() {
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+	tap_verdict "$name" "$why"
 }
 
 # JSON lines on stdin: each parses; with "watch", every snapshot is consistent (the fake
