@@ -3,7 +3,11 @@
 #include "guest/string.h"
 
 struct boot_options boot_options;
-const char *const pvmmu_names[3] = { "hypercall", "batched", "writable" };
+const char *const pvmmu_names[PVMMU_NR] = {
+	[PVMMU_HYPERCALL] = "hypercall",
+	[PVMMU_BATCHED] = "batched",
+	[PVMMU_WRITABLE] = "writable",
+};
 
 void boot_options_default(struct boot_options *o)
 {
@@ -82,10 +86,10 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			return bad(key, val ? val : "", "empty or too long", "none");
 		strlcpy(o->bench, val, sizeof(o->bench));
 	} else if (!strcmp(key, "pvmmu")) {
-		for (n = 0; n < 3; n++)
+		for (n = 0; n < PVMMU_NR; n++)
 			if (val && !strcmp(val, pvmmu_names[n]))
 				break;
-		if (n == 3)
+		if (n == PVMMU_NR)
 			return bad(key, val ? val : "", "not hypercall, batched or writable",
 				   "batched");
 		o->pvmmu = (enum pvmmu_mode)n;

@@ -12,9 +12,10 @@ enum pvmmu_mode {
 	PVMMU_HYPERCALL, /* one hypercall per update */
 	PVMMU_BATCHED,	 /* lazy-MMU sections queue updates into multicalls */
 	PVMMU_WRITABLE,	 /* L1 entries are plain stores that Xen traps and emulates */
+	PVMMU_NR
 };
 
-extern const char *const pvmmu_names[3];
+extern const char *const pvmmu_names[PVMMU_NR];
 
 struct boot_options {
 	u64 mem_limit;	  /* mem=: ignore RAM above this (0 = all) */

@@ -8,18 +8,11 @@
 
 #include "guest/list.h"
 #include "guest/preempt.h"
-#include "mm/kmap_stack.h"
+#include "mm/kmap_local.h"
 
 #define THREAD_STACK_PAGES 2
-#define KMAP_LOCAL_MAX 16 /* kmap_local depth per thread (mm/kmap_local.c) */
 
 enum thread_state { THREAD_RUNNABLE, THREAD_SLEEPING, THREAD_DEAD };
-
-/* A thread's kmap_local slots, kept across switches (mm/kmap_local.c owns the meaning). */
-struct kmap_local_state {
-	struct kmap_stack stack;
-	u64 pteval[KMAP_LOCAL_MAX]; /* what each slot maps, re-installed on switch-in */
-};
 
 struct thread {
 	u32 esp; /* saved by switch_to(); must stay first (switch.S) */

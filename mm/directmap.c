@@ -10,7 +10,7 @@ extern char _text[], _etext[], _rodata[], _erodata[];
  * The table frame hooked at each kernel PMD slot while the tree is built. The tree is not
  * live yet (and under Xen not even mapped), so the build never reads it back.
  */
-static pfn_t pmd_table[PTRS_PER_PMD];
+static pfn_t table_pfn[PTRS_PER_PMD];
 
 static u64 prot_for(pfn_t pfn)
 {
@@ -36,9 +36,9 @@ static void hook_tables(u32 first, u32 last, pfn_t *next)
 	for (u32 v = first & PMD_MASK;; v += PMD_SIZE) {
 		unsigned idx = pmd_index(v);
 
-		if (!pmd_table[idx]) {
-			pmd_table[idx] = (*next)++;
-			pv_set_pmd(&kernel_pmd[idx], pmd_make_table(pmd_table[idx]));
+		if (!table_pfn[idx]) {
+			table_pfn[idx] = (*next)++;
+			pv_set_pmd(&kernel_pmd[idx], pmd_make_table(table_pfn[idx]));
 			directmap_stats.page_tables++;
 		}
 		if (v == (last & PMD_MASK))
@@ -48,7 +48,7 @@ static void hook_tables(u32 first, u32 last, pfn_t *next)
 
 static pte_t *build_pte(u32 vaddr)
 {
-	return (pte_t *)phys_to_virt(PFN_PHYS(pmd_table[pmd_index(vaddr)])) + pte_index(vaddr);
+	return (pte_t *)phys_to_virt(PFN_PHYS(table_pfn[pmd_index(vaddr)])) + pte_index(vaddr);
 }
 
 void paging_init(const struct mm_layout *l)
