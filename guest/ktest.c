@@ -64,12 +64,23 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	return false;
 }
 
-/* Is @s chosen by @filter, and does it apply to this platform? */
-static bool selected(const char *filter, const struct ktest_suite *s)
+static const char *skip_reason(const struct ktest_suite *s)
 {
-	if (s->applies && !s->applies())
-		return false;
-	return name_filter_selects(filter, s->name);
+	return s->skip_reason ? s->skip_reason() : NULL;
+}
+
+/* Did @filter name @s itself (not only through "all")? */
+static bool named(const char *filter, const struct ktest_suite *s)
+{
+	for (const char *p = filter; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (name_filter_word_is(p, n, s->name))
+			return true;
+		p += n + (end ? 1 : 0);
+	}
+	return false;
 }
 
 /* Every name in @filter must be a suite: a typo must not pass as "nothing failed". */
@@ -100,13 +111,24 @@ unsigned ktest_run(const char *filter)
 	unsigned failed = unknown_names(filter), nr = 0, idx = 0;
 
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		nr += selected(filter, s);
+		nr += name_filter_selects(filter, s->name);
 	cprintf("KTAP version 1\n1..%u\n", nr);
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
 		unsigned suite_failed = 0;
+		const char *why;
 
-		if (!selected(filter, s))
+		if (!name_filter_selects(filter, s->name))
 			continue;
+		why = skip_reason(s);
+		if (why) {
+			cprintf("ok %u %s # SKIP %s\n", ++idx, s->name, why);
+			if (named(filter, s)) {
+				cprintf("# ktest: test=%s: suite '%s' cannot run here (%s): FAIL\n",
+					filter, s->name, why);
+				failed++;
+			}
+			continue;
+		}
 		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
 		for (unsigned i = 0; i < s->nr_cases; i++) {
 			struct ktest t = { s->cases[i].name, 0 };

@@ -22,15 +22,19 @@ struct ktest_suite {
 	const char *name;
 	const struct ktest_case *cases;
 	unsigned nr_cases;
-	/* NULL, or whether the suite means anything on this platform (e.g. Xen-only suites). */
-	bool (*applies)(void);
+	/*
+	 * NULL, or why the suite cannot run on this machine (e.g. Xen-only suites, too little
+	 * highmem): NULL when it can. A suite that cannot run prints a SKIP line with the reason;
+	 * if test= named it, the boot's verdict is FAIL, since what was asked for did not run.
+	 */
+	const char *(*skip_reason)(void);
 };
 
 #define KTEST_CASE(fn) { #fn, fn }
-#define KTEST_SUITE_IF(sname, applies_fn, ...)                                            \
+#define KTEST_SUITE_IF(sname, skip_fn, ...)                                               \
 	static const struct ktest_case sname##_cases[] = { __VA_ARGS__ };                 \
 	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used  \
-		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), applies_fn }
+		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), skip_fn }
 #define KTEST_SUITE(sname, ...) KTEST_SUITE_IF(sname, NULL, __VA_ARGS__)
 
 /* Record a failure with its location and a message; returns @ok so callers can stop early. */
@@ -58,7 +62,10 @@ extern char ktest_last_panic[256];
 /* Set while ktest_expect_panic() runs: panic() jumps back instead of stopping. */
 bool ktest_catch_panic(const char *msg);
 
-/* Run the suites @filter names ("all", "none", or "a,b"); returns how many cases failed. */
+/*
+ * Run the suites @filter names ("all", "none", or "a,b"); returns how many cases failed, plus
+ * one for each suite named that cannot run here.
+ */
 unsigned ktest_run(const char *filter);
 
 #endif

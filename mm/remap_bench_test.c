@@ -118,9 +118,10 @@ static void every_benchmark_costs_what_the_table_says(struct ktest *t)
 }
 
 /* The kmap benchmarks need pages that take slots: highmem (they turn force-map off). */
-static bool has_highmem(void)
+static const char *too_little_highmem(void)
 {
-	return zones[ZONE_HIGHMEM].free_pages > 1024;
+	return zones[ZONE_HIGHMEM].free_pages > 1024 ? NULL :
+						      "fewer free highmem pages than the pool (1024)";
 }
 
-KTEST_SUITE_IF(bench_counts, has_highmem, KTEST_CASE(every_benchmark_costs_what_the_table_says));
+KTEST_SUITE_IF(bench_counts, too_little_highmem, KTEST_CASE(every_benchmark_costs_what_the_table_says));
