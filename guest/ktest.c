@@ -54,6 +54,7 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	char msg[200];
 	va_list ap;
 
+	t->checks++;
 	if (ok)
 		return true;
 	va_start(ap, fmt);
@@ -62,6 +63,27 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	cprintf("    # %s: %s:%d: %s\n", t->name, file, line, msg);
 	t->failures++;
 	return false;
+}
+
+void ktest_skip(struct ktest *t, const char *why)
+{
+	t->skip = why;
+}
+
+/* A case's line: passed, failed, skipped with its reason, or failed for asserting nothing. */
+static bool report_case(unsigned nr, const struct ktest *t)
+{
+	if (t->skip && !t->failures) {
+		cprintf("    ok %u %s # SKIP %s\n", nr, t->name, t->skip);
+		return true;
+	}
+	if (!t->checks && !t->failures) {
+		cprintf("    # %s: made no assertion: a case must check something or skip\n", t->name);
+		cprintf("    not ok %u %s\n", nr, t->name);
+		return false;
+	}
+	cprintf("    %sok %u %s\n", t->failures ? "not " : "", nr, t->name);
+	return !t->failures;
 }
 
 static const char *skip_reason(const struct ktest_suite *s)
@@ -131,12 +153,13 @@ unsigned ktest_run(const char *filter)
 		}
 		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
 		for (unsigned i = 0; i < s->nr_cases; i++) {
-			struct ktest t = { s->cases[i].name, 0 };
+			struct ktest t = { .name = s->cases[i].name };
 
 			s->cases[i].run(&t);
-			cprintf("    %sok %u %s\n", t.failures ? "not " : "", i + 1, t.name);
-			suite_failed += t.failures != 0;
+			suite_failed += !report_case(i + 1, &t);
 		}
+		if (s->teardown)
+			s->teardown();
 		cprintf("%sok %u %s\n", suite_failed ? "not " : "", ++idx, s->name);
 		failed += suite_failed;
 	}

@@ -11,6 +11,8 @@
 struct ktest {
 	const char *name;
 	unsigned failures;
+	unsigned checks;   /* assertions made: a case that makes none and is not skipped fails */
+	const char *skip;  /* set by ktest_skip(): why the case cannot run here */
 };
 
 struct ktest_case {
@@ -28,13 +30,17 @@ struct ktest_suite {
 	 * if test= named it, the boot's verdict is FAIL, since what was asked for did not run.
 	 */
 	const char *(*skip_reason)(void);
+	/* NULL, or what gives back the suite's shared state after its last case, whichever ran. */
+	void (*teardown)(void);
 };
 
 #define KTEST_CASE(fn) { #fn, fn }
-#define KTEST_SUITE_IF(sname, skip_fn, ...)                                               \
+#define KTEST_SUITE_DEF(sname, skip_fn, teardown_fn, ...)                                 \
 	static const struct ktest_case sname##_cases[] = { __VA_ARGS__ };                 \
 	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used  \
-		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), skip_fn }
+		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), skip_fn,   \
+				 teardown_fn }
+#define KTEST_SUITE_IF(sname, skip_fn, ...) KTEST_SUITE_DEF(sname, skip_fn, NULL, __VA_ARGS__)
 #define KTEST_SUITE(sname, ...) KTEST_SUITE_IF(sname, NULL, __VA_ARGS__)
 
 /* Record a failure with its location and a message; returns @ok so callers can stop early. */
@@ -48,6 +54,9 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 		ktest_check(t, _a == _b, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
 			    #a, #b, _a, _b);                                               \
 	})
+/* The case cannot run on this machine (@why, one line): it reports a SKIP, not a pass. */
+void ktest_skip(struct ktest *t, const char *why);
+
 /* A diagnostic line inside the current case's output. */
 #define kt_info(fmt, ...) cprintf("    # " fmt "\n", ##__VA_ARGS__)
 

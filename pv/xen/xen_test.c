@@ -156,7 +156,8 @@ static void xen_kmap_atomic_pair_hypercalls(struct ktest *t)
 
 	if (!kmap_debug && page_zonenum(p) != ZONE_HIGHMEM) {
 		__free_pages(p, 0);
-		return; /* a lowmem page without force-map takes no slot: nothing to count */
+		ktest_skip(t, "no highmem and kmap_debug=off: no page takes a slot");
+		return;
 	}
 	xen_snapshot(&before);
 	v = kmap_atomic(p);
@@ -235,8 +236,10 @@ static void xen_highmem_op_hypercalls(struct ktest *t)
 
 	cost_page[0] = alloc_page(GFP_HIGHMEM);
 	cost_page[1] = alloc_page(GFP_HIGHMEM);
-	if (page_zonenum(cost_page[0]) != ZONE_HIGHMEM || page_zonenum(cost_page[1]) != ZONE_HIGHMEM)
-		goto out; /* no highmem in this guest: nothing takes a pkmap slot */
+	if (page_zonenum(cost_page[0]) != ZONE_HIGHMEM || page_zonenum(cost_page[1]) != ZONE_HIGHMEM) {
+		ktest_skip(t, "no highmem in this guest: nothing takes a pkmap slot");
+		goto out;
+	}
 	kmap_flush_unused(); /* cost_page[0] is in no slot now */
 	if (pkmap_cursor() == LAST_PKMAP - 1) {
 		kmap(cost_page[1]);
