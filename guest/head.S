@@ -1,7 +1,7 @@
 /*
  * The image's entry points. Natively a multiboot (v1) loader (QEMU -kernel, GRUB) jumps to
- * native_entry at its physical address with paging off. The Xen PV entry will sit beside it in
- * this same image; nothing here may assume which one ran.
+ * native_entry at its physical address with paging off. The Xen PV entry (pv/xen/entry.S)
+ * sits beside it in this same image; nothing here may assume which one ran.
  */
 #include "guest/kernel_base.h"
 

@@ -61,7 +61,6 @@ void traps_init_native(void)
 }
 
 static void (*irq_handlers[NR_IRQS])(void);
-static u64 spurious_irqs;
 
 void irq_register(unsigned irq, void (*handler)(void))
 {
@@ -84,7 +83,7 @@ asmlinkage void irq_dispatch(struct trap_frame *f)
 	if (irq < NR_IRQS && irq_handlers[irq])
 		irq_handlers[irq]();
 	else
-		spurious_irqs++;
+		pr_warn("irq: vector %u has no handler: ignored\n", f->vector);
 	irq_exit_preempt();
 }
 

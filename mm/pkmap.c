@@ -1,11 +1,12 @@
 /*
- * Persistent kmaps: the pkmap window of LAST_PKMAP slots, one page table at PKMAP_BASE. A
- * slot is mapped when handed out and unmapped lazily: kunmap only drops the count, and the
- * next wrap of the round-robin search clears every unused slot and flushes once. When all
- * slots are busy the caller sleeps until a kunmap frees one, then rechecks whether someone
- * else mapped its page meanwhile. kmap and kunmap may not be called from interrupts (kmap
- * may sleep), so kmap_lock holds off preemption, not interrupts; only a wrap's clearing
- * section masks them, so that no interrupt-time kmap_atomic lands inside its batch.
+ * Persistent kmaps: the pkmap window of LAST_PKMAP slots, one page table at
+ * mm_layout.pkmap_base. A slot is mapped when handed out and unmapped lazily: kunmap only
+ * drops the count, and the next wrap of the round-robin search clears every unused slot and
+ * flushes once. When all slots are busy the caller sleeps until a kunmap frees one, then
+ * rechecks whether someone else mapped its page meanwhile. kmap and kunmap may not be called
+ * from interrupts (kmap may sleep), so kmap_lock holds off preemption, not interrupts; only
+ * a wrap's clearing section masks them, so that no interrupt-time kmap_atomic lands inside
+ * its batch.
  */
 #include "mm/highmem.h"
 #include "mm/pkmap_slots.h"

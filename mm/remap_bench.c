@@ -255,7 +255,7 @@ static void clear_one(void)
 BENCH(copy_highpage, 1, strict_setup, copy_one, restore_kmap_mode);
 BENCH(clear_highpage, 1, strict_setup, clear_one, restore_kmap_mode);
 
-/* 8. A full TLB flush, and a CR3 reload of the kernel's own tree. */
+/* 7. A full TLB flush, and a CR3 reload of the kernel's own tree. */
 static void flush_all(void)
 {
 	pv_flush_tlb_all();
@@ -269,7 +269,7 @@ static void reload_cr3(void)
 BENCH(flush_tlb_all, 1, NULL, flush_all, NULL);
 BENCH(load_cr3, 1, NULL, reload_cr3, NULL);
 
-/* 7. Create, pin and destroy an address space mapping ADDRSPACE_PAGES pages. */
+/* 8. Create, pin and destroy an address space mapping ADDRSPACE_PAGES pages. */
 #define ADDRSPACE_PAGES 64
 
 static void addrspace_cycle(void)

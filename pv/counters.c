@@ -38,16 +38,23 @@ void pv_counters_print_table(void)
 	pv_counters_fold();
 	cprintf("MMU operations (backend %s%s):\n", pv_mmu ? pv_mmu->name : "none",
 		pv_op_cycles_measured ? "" : "; cycles not measured: make OP_CYCLES=1");
-	cprintf("  %-4s %-16s %12s %16s %10s\n", "cpu", "operation", "count", "cycles", "cyc/op");
+	if (pv_op_cycles_measured)
+		cprintf("  %-4s %-16s %12s %16s %10s\n", "cpu", "operation", "count", "cycles",
+			"cyc/op");
+	else
+		cprintf("  %-4s %-16s %12s\n", "cpu", "operation", "count");
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
 		if (!cpu_used(cpu))
 			continue;
 		for (unsigned op = 0; op < PV_OP_NR; op++) {
 			const struct pv_counters *c = &pv_counters[cpu];
 
-			cprintf("  %-4u %-16s %12llu %16llu %10llu\n", cpu, pv_op_names[op],
-				c->count[op], c->cycles[op],
-				c->count[op] ? c->cycles[op] / c->count[op] : 0);
+			if (pv_op_cycles_measured)
+				cprintf("  %-4u %-16s %12llu %16llu %10llu\n", cpu, pv_op_names[op],
+					c->count[op], c->cycles[op],
+					c->count[op] ? c->cycles[op] / c->count[op] : 0);
+			else
+				cprintf("  %-4u %-16s %12llu\n", cpu, pv_op_names[op], c->count[op]);
 		}
 	}
 	if (pv_cpu && pv_cpu->counters_table)

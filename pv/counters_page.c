@@ -10,8 +10,6 @@
 #include "guest/string.h"
 #include "mm/gfp.h"
 
-#define COUNTERS_PAGE_HCALLS 12
-
 static struct pvkmap_counters_header *page;
 static const char *const *hcall_names;
 static const u64 *(*hcall_source)(unsigned cpu, unsigned slot, bool traps);

@@ -2,7 +2,8 @@
  * The PAE page-table entry format (Intel SDM vol. 3, 4.4): three levels, 64-bit entries.
  * L3 = PDPT (4 entries, "pud" here), L2 = page directory ("pmd"), L1 = page table ("pte").
  * Entries hold frame numbers: pseudo-physical natively, machine frames under Xen; the
- * conversion belongs to the backend (pv_make_pte), so mm/ never builds a raw entry.
+ * conversion belongs to the backend (pv_pfn_to_frame(), pv/ops.h), and mm/ builds entries
+ * only with the constructors of mm/pgtable.h.
  */
 #ifndef PV_PTE_H
 #define PV_PTE_H

@@ -14,7 +14,6 @@
 #define NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
 
 static void (*handlers[NR_PORTS])(unsigned port);
-u64 xen_upcalls;
 
 unsigned long xen_irq_save(void)
 {
@@ -72,7 +71,6 @@ static void dispatch_pending(void)
 asmlinkage void xen_evtchn_upcall(void);
 asmlinkage void xen_evtchn_upcall(void)
 {
-	xen_upcalls++;
 	do {
 		irq_enter();
 		dispatch_pending();

@@ -5,7 +5,7 @@
 #include "guest/printk.h"
 #include "pv/counters.h"
 
-/* Filled with one 32-byte stub per hypercall by the domain builder (see notes.S). */
+/* Filled with one 32-byte stub per hypercall by the domain builder (pv/xen/entry.S). */
 extern char hypercall_page[];
 
 struct xen_counters xen_counters[NR_CPUS];
@@ -27,10 +27,6 @@ static const char *errno_name(long rc)
 	return "unknown error";
 }
 
-/*
- * Enter Xen through the hypercall page: under QEMU's TCG only its int $0x82 stubs reach Xen
- * correctly from a PV guest. Arguments in ebx, ecx, edx, esi, edi; result in eax.
- */
 /* Hypercalls whose first argument is a command: counted per command too. */
 static bool takes_command(unsigned nr)
 {
@@ -48,7 +44,11 @@ static bool takes_command(unsigned nr)
 	return false;
 }
 
-/* Inlined into each wrapper, as before the TSC test was added (a call costs ~35 instructions). */
+/*
+ * Enter Xen through the hypercall page: under QEMU's TCG only its int $0x82 stubs reach Xen
+ * correctly from a PV guest. Arguments in ebx, ecx, edx, esi, edi; result in eax. Inlined
+ * into each typed wrapper (a call would cost ~35 instructions more).
+ */
 static inline __attribute__((always_inline)) long raw_hypercall(unsigned nr, u32 a1, u32 a2, u32 a3,
 							    u32 a4, u32 a5)
 {
