@@ -1,5 +1,4 @@
 #include "guest/bench.h"
-#include "guest/cmdline.h"
 #include "guest/name_filter.h"
 #include "guest/cpu.h"
 #include "guest/irqflags.h"
@@ -8,16 +7,7 @@
 #include "guest/string.h"
 #include "pv/ops.h"
 
-#define MAX_BACKEND_COUNTS 16
-
 extern const struct bench __benches_start[], __benches_end[];
-
-struct bench_counts {
-	u64 ops[PV_OP_NR];
-	u64 backend[MAX_BACKEND_COUNTS];
-	const char *names[MAX_BACKEND_COUNTS];
-	unsigned nr_backend;
-};
 
 static bool tsc_fenced; /* lfence exists (SSE2): rdtsc is ordered, as on hardware */
 
@@ -60,15 +50,6 @@ static struct {
 	struct bench_stats group[BENCH_GROUP + 1];
 	bool tsc_traps;
 } harness;
-
-static void take(struct bench_counts *c)
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		c->ops[op] = pv_count(op);
-	c->nr_backend = pv_cpu->backend_counts ?
-				pv_cpu->backend_counts(c->backend, c->names, MAX_BACKEND_COUNTS) :
-				0;
-}
 
 static void sort(u64 *v, unsigned n)
 {
@@ -128,22 +109,17 @@ static void print_ratio(const char *key, u64 total, u64 per, bool *first)
 	*first = false;
 }
 
-static const char *pvmmu_name(void)
-{
-	return pv_mmu->tables_readonly ? pvmmu_names[boot_options.pvmmu] : "n/a";
-}
-
 static void print_head(const char *kind)
 {
 	cprintf("{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"",
-		kind, pv_mmu->name, pvmmu_name(), platform_name(platform),
+		kind, pv_mmu->name, pv_mmu->strategy, platform_name(platform),
 		harness.tsc_traps ? "trapping" : "native");
 }
 
 static void run_one(const struct bench *b)
 {
 	static u64 samples[BENCH_ITERATIONS];
-	struct bench_counts before, after;
+	struct pv_counts before, d;
 	u64 per = (u64)BENCH_ITERATIONS * b->ops_per_iter, div;
 	unsigned group;
 	s64 raw_median, raw_p99, cost;
@@ -157,9 +133,9 @@ static void run_one(const struct bench *b)
 	flags = local_irq_save();
 	sample(b->run, 1, samples, BENCH_WARMUP);
 	group = stats_of(samples, BENCH_WARMUP).median < BENCH_GROUP_BELOW ? BENCH_GROUP : 1;
-	take(&before);
+	pv_counts_snapshot(&before);
 	sample(b->run, group, samples, BENCH_ITERATIONS);
-	take(&after);
+	pv_counts_since(&before, &d);
 	local_irq_restore(flags);
 	if (b->teardown)
 		b->teardown();
@@ -181,13 +157,13 @@ static void run_one(const struct bench *b)
 	print_milli("p99_net", raw_p99 - cost, true);
 	cprintf(",\"per_op\":{");
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		if (after.ops[op] != before.ops[op])
-			print_ratio(pv_op_names[op], after.ops[op] - before.ops[op], per, &first);
+		if (d.op[op])
+			print_ratio(pv_op_names[op], d.op[op], per, &first);
 	cprintf("},\"backend_per_op\":{");
 	first = true;
-	for (unsigned i = 0; i < after.nr_backend; i++)
-		if (after.backend[i] != before.backend[i])
-			print_ratio(after.names[i], after.backend[i] - before.backend[i], per, &first);
+	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
+		if (d.ev[ev])
+			print_ratio(pv_event_names[ev], d.ev[ev], per, &first);
 	cprintf("}}}\n");
 }
 

@@ -67,7 +67,7 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 				pv_set_pmd(&kpmd[i], kernel_pmd[i]);
 		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(page_to_pfn(as->kernel_pmd)));
 	} else {
-		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(kernel_pud_pfn + 1));
+		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(kernel_pmd_pfn));
 	}
 	pv_lazy_leave();
 	pv_pin_table(page_to_pfn(as->pud));

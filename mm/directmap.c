@@ -1,6 +1,7 @@
 #include "mm/directmap.h"
 #include "mm/bootmem.h"
 #include "mm/pgtable.h"
+#include "guest/string.h"
 
 struct directmap_stats directmap_stats;
 
@@ -57,17 +58,17 @@ void paging_init(const struct mm_layout *l)
 	u32 tables = directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
 		     directmap_tables_for(l->pkmap_base, pkmap_last) +
 		     directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
-	u64 before[PV_OP_NR];
+	struct pv_counts before, d;
 	pfn_t first, next;
 
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		before[op] = pv_count(op);
+	pv_counts_snapshot(&before);
 	/* PDPT, the kernel's page directory, then the page tables: one run of frames. */
 	first = bootmem_alloc_pages(2 + tables);
 	pgtable_note_table_frames(first, 2 + tables);
 	kernel_pud_pfn = first;
-	kernel_pud = phys_to_virt(PFN_PHYS(first));
-	kernel_pmd = phys_to_virt(PFN_PHYS(first + 1));
+	kernel_pmd_pfn = first + 1;
+	kernel_pud = phys_to_virt(PFN_PHYS(kernel_pud_pfn));
+	kernel_pmd = phys_to_virt(PFN_PHYS(kernel_pmd_pfn));
 	next = first + 2;
 
 	pv_lazy_enter();
@@ -85,6 +86,6 @@ void paging_init(const struct mm_layout *l)
 	pv_pin_table(kernel_pud_pfn);
 	pv_load_cr3(kernel_pud_pfn);
 	pv_flush_tlb_all();
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		directmap_stats.ops[op] = pv_count(op) - before[op];
+	pv_counts_since(&before, &d);
+	memcpy(directmap_stats.ops, d.op, sizeof(directmap_stats.ops));
 }

@@ -40,23 +40,16 @@ static u32 mismatches_at(const u32 *v, u32 seed)
 	return bad;
 }
 
-struct counts {
-	u64 c[PV_OP_NR];
-};
-
-static void snap(struct counts *s)
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		s->c[op] = pv_count(op);
-}
-
 /* Exactly @ptes slot updates and @flushes single-entry flushes since @s, nothing else. */
-static void expect_costs(struct ktest *t, const struct counts *s, u64 ptes, u64 flushes,
+static void expect_costs(struct ktest *t, const struct pv_counts *s, u64 ptes, u64 flushes,
 			 const char *what)
 {
+	struct pv_counts d;
+
+	pv_counts_since(s, &d);
 	for (unsigned op = 0; op < PV_OP_NR; op++) {
 		u64 want = op == PV_SET_PTE_VA ? ptes : op == PV_FLUSH_ONE ? flushes : 0;
-		u64 got = pv_count(op) - s->c[op];
+		u64 got = d.op[op];
 
 		ktest_check(t, got == want, __FILE__, __LINE__, "%s: %llu %s, expected %llu", what,
 			    got, pv_op_names[op], want);
@@ -73,10 +66,10 @@ static u64 pair_ptes(void)
 static void kmap_atomic_pair_costs(struct ktest *t)
 {
 	struct page *p = slot_page();
-	struct counts s;
+	struct pv_counts s;
 	void *v;
 
-	snap(&s);
+	pv_counts_snapshot(&s);
 	v = kmap_atomic(p);
 	kunmap_atomic(v);
 	expect_costs(t, &s, pair_ptes(), 1, "kmap_atomic pair");
@@ -86,10 +79,10 @@ static void kmap_atomic_pair_costs(struct ktest *t)
 static void kmap_local_pair_costs(struct ktest *t)
 {
 	struct page *p = slot_page();
-	struct counts s;
+	struct pv_counts s;
 	void *v;
 
-	snap(&s);
+	pv_counts_snapshot(&s);
 	v = kmap_local_page(p);
 	kunmap_local(v);
 	expect_costs(t, &s, pair_ptes(), 1, "kmap_local pair");
@@ -106,10 +99,10 @@ static void kmap_local_switch_costs(struct ktest *t)
 {
 	struct page *p = slot_page();
 	struct thread *other;
-	struct counts s;
+	struct pv_counts s;
 	void *v;
 
-	snap(&s);
+	pv_counts_snapshot(&s);
 	v = kmap_local_page(p);
 	other = thread_create("switch-peer", do_nothing, NULL);
 	thread_join(other); /* runs the peer: our slots go out and come back */
@@ -124,12 +117,12 @@ static void kmap_local_switch_costs(struct ktest *t)
 static void copy_highpage_costs_and_copies(struct ktest *t)
 {
 	struct page *a = slot_page(), *b = slot_page();
-	struct counts s;
+	struct pv_counts s;
 	u32 *v;
 
 	fill(a, 0x1234);
 	fill(b, 0);
-	snap(&s);
+	pv_counts_snapshot(&s);
 	copy_highpage(b, a);
 	expect_costs(t, &s, 2 * pair_ptes(), 2, "copy_highpage");
 	v = kmap_local_page(b);

@@ -2,7 +2,7 @@
 
 pud_t *kernel_pud;
 pmd_t *kernel_pmd;
-pfn_t kernel_pud_pfn;
+pfn_t kernel_pud_pfn, kernel_pmd_pfn;
 
 #include "guest/panic.h"
 

@@ -50,7 +50,7 @@ static inline pfn_t pmd_pfn(pmd_t pmd)
 /* The kernel's PDPT and the page directory of its top gigabyte (PDPT slot 3). */
 extern pud_t *kernel_pud;
 extern pmd_t *kernel_pmd;
-extern pfn_t kernel_pud_pfn;
+extern pfn_t kernel_pud_pfn, kernel_pmd_pfn;
 
 /* The L1 entry for kernel address @vaddr, or NULL when no page table covers it. */
 pte_t *lookup_pte(u32 vaddr);

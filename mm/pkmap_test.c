@@ -22,15 +22,12 @@ static struct page *high_page(struct ktest *t)
 	return p;
 }
 
-static u64 d(const u64 *before, enum pv_op op)
+static u64 d(const struct pv_counts *before, enum pv_op op)
 {
-	return pv_count(op) - before[op];
-}
+	struct pv_counts delta;
 
-static void take(u64 *before)
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		before[op] = pv_count(op);
+	pv_counts_since(before, &delta);
+	return delta.op[op];
 }
 
 /*
@@ -71,13 +68,13 @@ static void advance_to_wrap(struct ktest *t)
 static void kmap_lowmem_uses_no_slot(struct ktest *t)
 {
 	struct page *p = alloc_page(GFP_KERNEL);
-	u64 before[PV_OP_NR];
+	struct pv_counts before;
 
-	take(before);
+	pv_counts_snapshot(&before);
 	KT_EXPECT(t, kmap(p) == page_address(p));
 	kunmap(p);
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		KT_EXPECT_EQ(t, d(before, op), 0);
+		KT_EXPECT_EQ(t, d(&before, op), 0);
 	__free_pages(p, 0);
 }
 
@@ -85,23 +82,23 @@ static void kmap_lowmem_uses_no_slot(struct ktest *t)
 static void kmap_free_slot_and_remap_costs(struct ktest *t)
 {
 	struct page *p = high_page(t);
-	u64 before[PV_OP_NR];
+	struct pv_counts before;
 	void *v, *w;
 
 	kmap_flush_unused(); /* a page freed while still in a slot keeps it until recycled */
 	if (pkmap_cursor() == LAST_PKMAP - 1)
 		use_one_slot(t); /* keep the next search off a wrap */
-	take(before);
+	pv_counts_snapshot(&before);
 	v = kmap(p);
-	KT_EXPECT_EQ(t, d(before, PV_SET_PTE_VA), 1);
-	KT_EXPECT_EQ(t, d(before, PV_FLUSH_ONE) + d(before, PV_FLUSH_ALL), 0);
+	KT_EXPECT_EQ(t, d(&before, PV_SET_PTE_VA), 1);
+	KT_EXPECT_EQ(t, d(&before, PV_FLUSH_ONE) + d(&before, PV_FLUSH_ALL), 0);
 	kunmap(p);
-	take(before);
+	pv_counts_snapshot(&before);
 	w = kmap(p); /* unused but still mapped (count 1): the same slot, no update */
 	KT_EXPECT(t, v == w);
 	kunmap(p);
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		KT_EXPECT_EQ(t, d(before, op), 0);
+		KT_EXPECT_EQ(t, d(&before, op), 0);
 	kt_info("kmap: free slot 1 PTE write; already mapped 0; kunmap 0");
 	__free_pages(p, 0);
 }
@@ -109,7 +106,8 @@ static void kmap_free_slot_and_remap_costs(struct ktest *t)
 /* A full cycle of LAST_PKMAP kmaps wraps once: every unused slot cleared, one flush. */
 static void pkmap_wrap_flushes_once(struct ktest *t)
 {
-	u64 before[PV_OP_NR], flushes;
+	struct pv_counts before;
+	u64 flushes;
 	unsigned unused;
 
 	kmap_flush_unused();
@@ -121,13 +119,13 @@ static void pkmap_wrap_flushes_once(struct ktest *t)
 		unused += probe_read_u32((void *)(uintptr_t)va, &x) == 0; /* still mapped */
 	}
 	flushes = pkmap_flushes();
-	take(before);
+	pv_counts_snapshot(&before);
 	for (unsigned i = 0; i < LAST_PKMAP; i++)
 		use_one_slot(t);
-	KT_EXPECT_EQ(t, d(before, PV_SET_PTE_VA), LAST_PKMAP);
-	KT_EXPECT_EQ(t, d(before, PV_PTE_CLEAR), unused);
-	KT_EXPECT_EQ(t, d(before, PV_FLUSH_ALL), 1);
-	KT_EXPECT_EQ(t, d(before, PV_FLUSH_ONE), 0);
+	KT_EXPECT_EQ(t, d(&before, PV_SET_PTE_VA), LAST_PKMAP);
+	KT_EXPECT_EQ(t, d(&before, PV_PTE_CLEAR), unused);
+	KT_EXPECT_EQ(t, d(&before, PV_FLUSH_ALL), 1);
+	KT_EXPECT_EQ(t, d(&before, PV_FLUSH_ONE), 0);
 	KT_EXPECT_EQ(t, pkmap_flushes(), flushes + 1);
 	kt_info("wrap: %u maps, %u slots cleared, 1 flush", LAST_PKMAP, unused);
 }

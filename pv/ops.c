@@ -59,6 +59,33 @@ void pv_counters_fold(void)
 		local_irq_restore(flags);
 }
 
+const char *const pv_event_names[PV_EV_NR] = {
+	[PV_EV_MMU_UPDATE] = "mmu_update",     [PV_EV_UPDATE_VA_MAPPING] = "update_va_mapping",
+	[PV_EV_MMUEXT_OP] = "mmuext_op",       [PV_EV_MULTICALL] = "multicall",
+	[PV_EV_EVTCHN_OP] = "event_channel_op", [PV_EV_SCHED_OP] = "sched_op",
+	[PV_EV_SET_TIMER_OP] = "set_timer_op", [PV_EV_XEN_VERSION] = "xen_version",
+	[PV_EV_CONSOLE_IO] = "console_io",     [PV_EV_MEMORY_OP] = "memory_op",
+	[PV_EV_VCPU_OP] = "vcpu_op",	       [PV_EV_CALLBACK_OP] = "callback_op",
+	[PV_EV_PAGE_UPDATES] = "page_updates", [PV_EV_MMUEXT_OPS] = "mmuext_ops",
+};
+
+void pv_counts_snapshot(struct pv_counts *s)
+{
+	for (unsigned op = 0; op < PV_OP_NR; op++)
+		s->op[op] = pv_count(op);
+	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
+		s->ev[ev] = pv_cpu && pv_cpu->backend_count ? pv_cpu->backend_count(ev) : 0;
+}
+
+void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta)
+{
+	pv_counts_snapshot(delta);
+	for (unsigned op = 0; op < PV_OP_NR; op++)
+		delta->op[op] -= before->op[op];
+	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
+		delta->ev[ev] -= before->ev[ev];
+}
+
 u64 pv_count(enum pv_op op)
 {
 	u64 sum = 0;

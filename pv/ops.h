@@ -32,8 +32,16 @@ enum pv_op {
 	PV_OP_NR
 };
 
+/* Which backend runs: for code that must know (tests, reports), never read from a capability. */
+enum pv_backend_kind { PV_BACKEND_NATIVE, PV_BACKEND_XEN };
+
 struct pv_mmu_ops {
 	const char *name;
+	enum pv_backend_kind kind;
+	/* How entries are written: "n/a" natively, the pvmmu= strategy under Xen. */
+	const char *strategy;
+	/* Entry updates one issued batch of a lazy section holds; 1 when each goes alone. */
+	unsigned updates_per_batch;
 	/* Frame conversion for entries: identity natively, p2m/m2p under Xen. */
 	u64 (*pfn_to_frame)(u64 pfn);
 	u64 (*frame_to_pfn)(u64 frame);
@@ -86,11 +94,8 @@ struct pv_cpu_ops {
 	void (*idle_halt)(void);
 	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
 	void (*timer_start)(void (*tick)(void), u64 period_ns);
-	/*
-	 * Optional: the backend's own event counts now (Xen: hypercalls issued, by kind, and
-	 * page updates), up to @max into @vals with their @names; returns how many.
-	 */
-	unsigned (*backend_counts)(u64 *vals, const char **names, unsigned max);
+	/* Optional: the backend's own count of @ev now (enum pv_event); NULL natively. */
+	u64 (*backend_count)(unsigned ev);
 	/* Optional: the backend's own counters, as JSON members and as a table. */
 	void (*counters_json)(void);
 	void (*counters_table)(void);
@@ -120,6 +125,40 @@ extern const char *const pv_op_names[PV_OP_NR];
 void pv_counters_fold(void);
 /* Sum of @op's count over all CPUs: what tests compare before and after a workload. */
 u64 pv_count(enum pv_op op);
+
+/*
+ * What a paravirtual backend counts besides the MMU operations: entries into the hypervisor
+ * by hypercall (a multicall is one; calls inside it are counted as calls by the backend, not
+ * here) and the entries and extended operations those carried. Native backends count none.
+ */
+enum pv_event {
+	PV_EV_MMU_UPDATE,
+	PV_EV_UPDATE_VA_MAPPING,
+	PV_EV_MMUEXT_OP,
+	PV_EV_MULTICALL,
+	PV_EV_EVTCHN_OP,
+	PV_EV_SCHED_OP,
+	PV_EV_SET_TIMER_OP,
+	PV_EV_XEN_VERSION,
+	PV_EV_CONSOLE_IO,
+	PV_EV_MEMORY_OP,
+	PV_EV_VCPU_OP,
+	PV_EV_CALLBACK_OP,
+	PV_EV_PAGE_UPDATES, /* entries written by mmu_update and update_va_mapping */
+	PV_EV_MMUEXT_OPS,   /* extended operations carried by mmuext_op */
+	PV_EV_NR
+};
+extern const char *const pv_event_names[PV_EV_NR];
+
+/* Every operation's and backend event's count at one moment, summed over CPUs. */
+struct pv_counts {
+	u64 op[PV_OP_NR];
+	u64 ev[PV_EV_NR];
+};
+
+void pv_counts_snapshot(struct pv_counts *s);
+/* What happened since @before: @delta = now - @before. */
+void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta);
 
 static inline void pv_count_op(enum pv_op op, unsigned n)
 {

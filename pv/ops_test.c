@@ -7,23 +7,15 @@
 #include "mm/gfp.h"
 #include "mm/pgtable.h"
 
-struct count_snapshot {
-	u64 c[PV_OP_NR];
-};
-
-static void take(struct count_snapshot *s)
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		s->c[op] = pv_count(op);
-}
-
 /* The counters moved by exactly @want (indexed by op) since @s. */
-static void expect_deltas(struct ktest *t, const struct count_snapshot *s, const u64 *want)
+static void expect_deltas(struct ktest *t, const struct pv_counts *s, const u64 *want)
 {
+	struct pv_counts d;
+
+	pv_counts_since(s, &d);
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		ktest_check(t, pv_count(op) - s->c[op] == want[op], __FILE__, __LINE__,
-			    "%s: %llu operations, expected %llu", pv_op_names[op],
-			    pv_count(op) - s->c[op], want[op]);
+		ktest_check(t, d.op[op] == want[op], __FILE__, __LINE__,
+			    "%s: %llu operations, expected %llu", pv_op_names[op], d.op[op], want[op]);
 }
 
 /* Map a page at the scratch fixmap, use it, unmap: a set with flush and a clear with flush. */
@@ -32,13 +24,13 @@ static void scratch_map_counts_and_unmaps(struct ktest *t)
 	u32 va = fix_to_virt(FIX_SCRATCH), v;
 	pte_t *ptep = lookup_pte(va);
 	struct page *page = alloc_page(GFP_KERNEL);
-	struct count_snapshot s;
+	struct pv_counts s;
 	u64 want[PV_OP_NR] = { 0 };
 
 	if (!KT_EXPECT(t, ptep && page))
 		return;
 	*(u32 *)page_address(page) = 0x5ca1ab1e;
-	take(&s);
+	pv_counts_snapshot(&s);
 	pv_set_pte_va(va, ptep, pfn_pte(page_to_pfn(page), PAGE_KERNEL), true);
 	KT_EXPECT_EQ(t, *(u32 *)(uintptr_t)va, 0x5ca1ab1e);
 	pv_pte_clear(ptep);
@@ -55,10 +47,10 @@ static void scratch_map_counts_and_unmaps(struct ktest *t)
 
 static void flushes_and_lazy_mode_count_once_each(struct ktest *t)
 {
-	struct count_snapshot s;
+	struct pv_counts s;
 	u64 want[PV_OP_NR] = { 0 };
 
-	take(&s);
+	pv_counts_snapshot(&s);
 	pv_flush_tlb_local();
 	pv_flush_tlb_all();
 	pv_lazy_enter();

@@ -85,6 +85,9 @@ static void native_nop(void)
 
 static struct pv_mmu_ops native_mmu_ops = {
 	.name = "native",
+	.kind = PV_BACKEND_NATIVE,
+	.strategy = "n/a",
+	.updates_per_batch = 1,
 	.pfn_to_frame = identity,
 	.frame_to_pfn = identity,
 	.prot_mask = ~0ull,

@@ -362,12 +362,20 @@ static const char *hypercall_name(unsigned nr)
 	return hypercall_names[nr] ? hypercall_names[nr] : "other";
 }
 
-/* The hypercalls the counters page carries, in slot order. */
-static const unsigned page_slots[] = {
-	__HYPERVISOR_mmu_update,       __HYPERVISOR_update_va_mapping, __HYPERVISOR_mmuext_op,
-	__HYPERVISOR_multicall,	       __HYPERVISOR_event_channel_op,  __HYPERVISOR_sched_op,
-	__HYPERVISOR_set_timer_op,     __HYPERVISOR_xen_version,       __HYPERVISOR_console_io,
-	__HYPERVISOR_memory_op,	       __HYPERVISOR_vcpu_op,	       __HYPERVISOR_callback_op,
+/* The hypercalls behind the backend events (pv/ops.h), which the counters page carries too. */
+static const unsigned page_slots[PV_EV_PAGE_UPDATES] = {
+	[PV_EV_MMU_UPDATE] = __HYPERVISOR_mmu_update,
+	[PV_EV_UPDATE_VA_MAPPING] = __HYPERVISOR_update_va_mapping,
+	[PV_EV_MMUEXT_OP] = __HYPERVISOR_mmuext_op,
+	[PV_EV_MULTICALL] = __HYPERVISOR_multicall,
+	[PV_EV_EVTCHN_OP] = __HYPERVISOR_event_channel_op,
+	[PV_EV_SCHED_OP] = __HYPERVISOR_sched_op,
+	[PV_EV_SET_TIMER_OP] = __HYPERVISOR_set_timer_op,
+	[PV_EV_XEN_VERSION] = __HYPERVISOR_xen_version,
+	[PV_EV_CONSOLE_IO] = __HYPERVISOR_console_io,
+	[PV_EV_MEMORY_OP] = __HYPERVISOR_memory_op,
+	[PV_EV_VCPU_OP] = __HYPERVISOR_vcpu_op,
+	[PV_EV_CALLBACK_OP] = __HYPERVISOR_callback_op,
 };
 /* The page's names hold 15 characters: short forms, as xenperf's. */
 static const char *const page_slot_names[ARRAY_SIZE(page_slots)] = {
@@ -383,21 +391,15 @@ static const u64 *page_slot_value(unsigned cpu, unsigned slot, bool traps)
 	return traps ? &xen_counters[cpu].traps[nr] : &xen_counters[cpu].calls[nr];
 }
 
-unsigned xen_backend_counts(u64 *vals, const char **names, unsigned max)
+u64 xen_backend_count(unsigned ev)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < ARRAY_SIZE(page_slots) && n < max; i++, n++) {
-		vals[n] = xen_count_traps(page_slots[i]);
-		names[n] = hypercall_name(page_slots[i]);
-	}
-	if (n + 2 <= max) {
-		vals[n] = xen_count_page_updates();
-		names[n++] = "page_updates";
-		vals[n] = xen_count_mmuext_ops();
-		names[n++] = "mmuext_ops";
-	}
-	return n;
+	if (ev < PV_EV_PAGE_UPDATES)
+		return xen_count_traps(page_slots[ev]);
+	if (ev == PV_EV_PAGE_UPDATES)
+		return xen_count_page_updates();
+	if (ev == PV_EV_MMUEXT_OPS)
+		return xen_count_mmuext_ops();
+	panic("xen: no backend event %u (pv/ops.h has %u)", ev, PV_EV_NR);
 }
 
 pfn_t xen_counters_page_init(void)

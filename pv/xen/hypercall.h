@@ -74,8 +74,9 @@ void xen_shutdown(unsigned reason) __noreturn;
 /* Count a call Xen ran inside a multicall (multicall.c reports each entry it issued). */
 void xen_count_batched(const multicall_entry_t *e);
 
-/* Hypercalls (traps into Xen) by kind, page updates and mmuext ops, for benchmarks. */
-unsigned xen_backend_counts(u64 *vals, const char **names, unsigned max);
+/* The backend event @ev (enum pv_event, pv/ops.h) now: traps into Xen by hypercall, page
+ * updates, mmuext ops. Panics on an event pv/ops.h does not define. */
+u64 xen_backend_count(unsigned ev);
 
 /* Allocate the counters page with this backend's hypercall slots; returns its frame. */
 pfn_t xen_counters_page_init(void);

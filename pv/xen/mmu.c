@@ -206,6 +206,9 @@ static void xen_alloc_table(pfn_t pfn)
 
 static struct pv_mmu_ops xen_mmu_ops = {
 	.name = "xen",
+	.kind = PV_BACKEND_XEN,
+	.strategy = "batched", /* until xen_mmu_configure() reads pvmmu= */
+	.updates_per_batch = MC_UPDATES_PER_BATCH,
 	.pfn_to_frame = pfn_to_frame,
 	.frame_to_pfn = frame_to_pfn,
 	/* No global pages for a PV kernel: Xen shares the TLB with its other guests. */
@@ -245,6 +248,8 @@ void xen_mmu_init(void)
 /* Apply pvmmu= once the command line is parsed. */
 void xen_mmu_configure(void)
 {
+	xen_mmu_ops.strategy = pvmmu_names[mode()];
+	xen_mmu_ops.updates_per_batch = mode() == PVMMU_BATCHED ? MC_UPDATES_PER_BATCH : 1;
 	if (mode() == PVMMU_WRITABLE) {
 		xen_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
 		xen_mmu_ops.l1_writes_emulated = true;

@@ -62,7 +62,7 @@ static const struct pv_cpu_ops xen_cpu_ops = {
 	.shutdown = xen_cpu_shutdown,
 	.idle_halt = xen_idle_halt,
 	.timer_start = xen_timer_start,
-	.backend_counts = xen_backend_counts,
+	.backend_count = xen_backend_count,
 	.counters_json = xen_counters_print_json,
 	.counters_table = xen_counters_print_table,
 };
