@@ -1,10 +1,14 @@
 #include "guest/bench.h"
+#include "guest/console.h"
 #include "guest/name_filter.h"
 #include "guest/cpu.h"
 #include "guest/irqflags.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
 #include "guest/string.h"
+#include "guest/panic.h"
+#include "guest/sched.h"
+#include <stdarg.h>
 #include "pv/ops.h"
 
 extern const struct bench __benches_start[], __benches_end[];
@@ -38,6 +42,35 @@ static inline u64 time_calls(void (*run)(void), unsigned group)
 				 :
 				 : "ecx", "memory", "cc");
 	return (((u64)hi1 << 32) | lo1) - (((u64)hi0 << 32) | lo0);
+}
+
+/*
+ * The records are kept here and printed after the last benchmark: console output drains
+ * asynchronously (under Xen dom0 forwards it, and the test host's TSC counts dom0's
+ * instructions too), so printing between benchmarks would leak into the next one's samples.
+ */
+static char out[16384];
+static size_t out_len;
+
+static void __printf(1, 2) bench_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out + out_len, sizeof(out) - out_len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(out) - out_len)
+		panic("bench: %zu bytes of records do not fit the %zu-byte buffer", out_len + n,
+		      sizeof(out));
+	out_len += (size_t)n;
+}
+
+/* Print the kept records (straight to the console: a record is longer than cprintf's buffer). */
+static void bench_flush(void)
+{
+	console_write(out, out_len);
+	out_len = 0;
 }
 
 /* Median and p99 of one sample series, in ticks per sample. */
@@ -98,7 +131,7 @@ static void print_milli(const char *key, s64 v, bool comma)
 {
 	u64 a = v < 0 ? -(u64)v : (u64)v;
 
-	cprintf("%s\"%s\":%s%llu.%03llu", comma ? "," : "", key, v < 0 ? "-" : "", a / 1000,
+	bench_printf("%s\"%s\":%s%llu.%03llu", comma ? "," : "", key, v < 0 ? "-" : "", a / 1000,
 		a % 1000);
 }
 
@@ -111,7 +144,7 @@ static void print_ratio(const char *key, u64 total, u64 per, bool *first)
 
 static void print_head(const char *kind)
 {
-	cprintf("{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"",
+	bench_printf("{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"",
 		kind, pv_mmu->name, pv_mmu->strategy, platform_name(platform),
 		harness.tsc_traps ? "trapping" : "native");
 }
@@ -147,7 +180,7 @@ static void run_one(const struct bench *b)
 	per *= group;
 
 	print_head("pvkmap_bench");
-	cprintf(",\"name\":\"%s\",\"iterations\":%u,\"warmup\":%u,\"ops_per_iteration\":%u,"
+	bench_printf(",\"name\":\"%s\",\"iterations\":%u,\"warmup\":%u,\"ops_per_iteration\":%u,"
 		"\"group\":%u",
 		b->name, BENCH_ITERATIONS, BENCH_WARMUP, b->ops_per_iter, group);
 	print_milli("median_raw", raw_median, true);
@@ -155,16 +188,28 @@ static void run_one(const struct bench *b)
 	print_milli("harness", cost, true);
 	print_milli("median_net", raw_median - cost, true);
 	print_milli("p99_net", raw_p99 - cost, true);
-	cprintf(",\"per_op\":{");
+	bench_printf(",\"per_op\":{");
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		if (d.op[op])
 			print_ratio(pv_op_names[op], d.op[op], per, &first);
-	cprintf("},\"backend_per_op\":{");
+	bench_printf("},\"backend_per_op\":{");
 	first = true;
 	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
 		if (d.ev[ev])
 			print_ratio(pv_event_names[ev], d.ev[ev], per, &first);
-	cprintf("}}}\n");
+	bench_printf("}}}\n");
+}
+
+/*
+ * Let the boot's console output drain first (about a second of it at 115200 baud): the
+ * CPU idles, ticking, so whoever forwards the output is done before anything is timed.
+ */
+static void settle(void)
+{
+	u64 end = jiffies + BENCH_SETTLE_TICKS;
+
+	while (jiffies < end)
+		pv_cpu->idle_halt();
 }
 
 /* Time the empty body at both group sizes; a costly one means rdtsc traps. */
@@ -179,11 +224,11 @@ static void harness_calibrate(void)
 	local_irq_restore(flags);
 	harness.tsc_traps = harness.group[1].median > BENCH_TSC_TRAPS_ABOVE;
 	if (harness.tsc_traps)
-		cprintf("bench: rdtsc traps: the empty harness costs %llu ticks per sample (a "
+		bench_printf("bench: rdtsc traps: the empty harness costs %llu ticks per sample (a "
 			"native rdtsc costs a few); every figure below includes TSC emulation\n",
 			harness.group[1].median);
 	print_head("pvkmap_harness");
-	cprintf(",\"iterations\":%u,\"group_1\":{\"median\":%llu,\"p99\":%llu},"
+	bench_printf(",\"iterations\":%u,\"group_1\":{\"median\":%llu,\"p99\":%llu},"
 		"\"group_%u\":{\"median\":%llu,\"p99\":%llu}}}\n",
 		BENCH_ITERATIONS, harness.group[1].median, harness.group[1].p99, BENCH_GROUP,
 		harness.group[BENCH_GROUP].median, harness.group[BENCH_GROUP].p99);
@@ -209,10 +254,13 @@ unsigned bench_run(const char *filter)
 				platform_name(platform));
 			continue;
 		}
-		if (!ran)
+		if (!ran) {
+			settle();
 			harness_calibrate();
+		}
 		run_one(b);
 		ran++;
 	}
+	bench_flush();
 	return ran;
 }

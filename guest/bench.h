@@ -28,6 +28,8 @@ struct bench {
 #define BENCH_WARMUP 32
 #define BENCH_GROUP 16
 #define BENCH_GROUP_BELOW 100 /* ticks per call, measured in the warm-up */
+/* Idle ticks before the first measurement, for the console to drain (100 Hz: 2 s). */
+#define BENCH_SETTLE_TICKS 200
 /* An empty harness sample above this many ticks means rdtsc traps (a native one costs a few). */
 #define BENCH_TSC_TRAPS_ABOVE 100
 
