@@ -5,7 +5,9 @@
 #ifndef GUEST_IRQFLAGS_H
 #define GUEST_IRQFLAGS_H
 
-#include "pv/ops.h"
+#include "pv/branch.h"
+#include "pv/cpu_ops.h"
+#include "pv/native/irqflags.h"
 
 /* Natively inline (pv/branch.h): pushf, cli; popf-free restore. */
 static inline unsigned long local_irq_save(void)

@@ -7,7 +7,7 @@
 #include "guest/wait.h"
 #include "mm/gfp.h"
 #include "mm/kmap_local.h"
-#include "pv/counters.h"
+#include "pv/ops.h"
 #include "pv/ops.h"
 
 u32 preempt_counts[NR_CPUS] = { [0 ... NR_CPUS - 1] = PREEMPT_NEED_RESCHED };
@@ -102,7 +102,6 @@ void sched_tick(void)
 {
 	jiffies++;
 	pv_counters_fold(); /* 32-bit pending counts into the totals, long before they wrap */
-	counters_page_update(); /* what dom0's pvkmap-stat reads: at most a tick old */
 	if (tick_hook)
 		tick_hook();
 	if (tick_preempts)

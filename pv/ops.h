@@ -10,6 +10,7 @@
 #include "pv/pte.h"
 #include "pv/native/inline.h"
 #include "pv/branch.h"
+#include "pv/cpu_ops.h"
 #include "guest/cpu.h"
 #include "guest/percpu.h"
 
@@ -76,33 +77,7 @@ struct pv_mmu_ops {
 	void (*lazy_flush)(void);
 };
 
-/* What irq_save() returns when interrupts (events) were enabled. */
-#define PV_IRQS_ENABLED 1ul
-
-/* Platform operations that are not MMU operations but still differ per backend. */
-struct pv_cpu_ops {
-	const char *name;
-	/* Disable interrupts (events); returns PV_IRQS_ENABLED if they were on, else 0. */
-	unsigned long (*irq_save)(void);
-	/* Re-enable them if @flags says they were on. */
-	void (*irq_restore)(unsigned long flags);
-	/* The faulting address of the last page fault. */
-	u32 (*read_cr2)(void);
-	/* Stop this VM with a verdict; halts forever where there is no way to stop. */
-	void (*shutdown)(bool success) __noreturn;
-	/* Enable interrupts and wait for one (the idle loop); returns with them enabled. */
-	void (*idle_halt)(void);
-	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
-	void (*timer_start)(void (*tick)(void), u64 period_ns);
-	/* Optional: the backend's own count of @ev now (enum pv_event); NULL natively. */
-	u64 (*backend_count)(unsigned ev);
-	/* Optional: the backend's own counters, as JSON members and as a table. */
-	void (*counters_json)(void);
-	void (*counters_table)(void);
-};
-
 extern const struct pv_mmu_ops *pv_mmu;
-extern const struct pv_cpu_ops *pv_cpu;
 
 /*
  * Per-CPU counters, written only by their own CPU, so no lock on the fast path. An operation

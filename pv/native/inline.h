@@ -87,19 +87,4 @@ static inline void native_load_cr3(pfn_t pud_pfn)
 	native_write_cr3(pud_pfn << PAGE_SHIFT);
 }
 
-/* What local_irq_save() returns: PV_IRQS_ENABLED (1, pv/ops.h) when EFLAGS.IF was set. */
-static inline unsigned long native_irq_save(void)
-{
-	unsigned long eflags;
-
-	__asm__ volatile("pushfl; popl %0; cli" : "=r"(eflags) : : "memory");
-	return (eflags >> 9) & 1; /* EFLAGS.IF */
-}
-
-static inline void native_irq_restore(unsigned long flags)
-{
-	if (flags & 1)
-		__asm__ volatile("sti" ::: "memory");
-}
-
 #endif

@@ -5,6 +5,7 @@
 #include "pv/native/native.h"
 #include "pv/ops.h"
 #include "pv/native/inline.h"
+#include "pv/native/irqflags.h"
 #include "guest/kernel_base.h"
 #include "guest/cpu.h"
 #include "guest/string.h"
