@@ -22,7 +22,7 @@ endif
 KASFLAGS := -m32 -D__ASSEMBLER__ -D__ASSEMBLY__ -I. $(XEN_ABI)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
-KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
+KSRC := $(wildcard guest/*.c guest/*.S guest/lib/*.c pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
 .PHONY: all test test-native unit run boot run-xen deps clean compare print-kcflags
@@ -54,7 +54,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPVKMAP_HOST -Itests/uni
 UNIT_MM := mm/memmap.c mm/layout.c mm/zone.c mm/buddy.c mm/gfp.c mm/page_address.c mm/pkmap_slots.c mm/kmap_stack.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $(UNIT_MM) $(wildcard tests/unit/*.h tests/unit/host/guest/*.h mm/*.h guest/*.h)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $(UNIT_MM) $(wildcard tests/unit/*.h tests/unit/host/guest/*.h tests/unit/host/guest/lib/*.h mm/*.h guest/*.h guest/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< tests/unit/host_stubs.c $(UNIT_MM) -lcmocka
 

@@ -1,11 +1,11 @@
 #include "guest/bench.h"
 #include "guest/console.h"
-#include "guest/name_filter.h"
+#include "guest/lib/name_filter.h"
 #include "guest/cpu.h"
 #include "guest/irqflags.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "guest/panic.h"
 #include "guest/sched.h"
 #include <stdarg.h>

@@ -13,7 +13,7 @@
 #ifndef GUEST_BENCH_H
 #define GUEST_BENCH_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 struct bench {
 	const char *name;

@@ -1,6 +1,6 @@
 #include "guest/cmdline.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 struct boot_options boot_options;
 const char *const pvmmu_names[PVMMU_NR] = {

@@ -5,7 +5,7 @@
 #ifndef GUEST_CMDLINE_H
 #define GUEST_CMDLINE_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* How the Xen backend writes page tables (pvmmu=); no effect natively. */
 enum pvmmu_mode {

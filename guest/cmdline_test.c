@@ -1,7 +1,7 @@
 /* Self-tests of command-line parsing, bad values included. */
 #include "guest/cmdline.h"
 #include "guest/ktest.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 static struct boot_options parsed(const char *line, unsigned *problems)
 {

@@ -1,7 +1,7 @@
 #ifndef GUEST_CONSOLE_H
 #define GUEST_CONSOLE_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* An output channel: the 16550 natively, Xen's console ring under PV. */
 struct console {

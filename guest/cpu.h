@@ -2,7 +2,7 @@
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 #define X86_EFLAGS_IF 0x200
 

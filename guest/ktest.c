@@ -2,9 +2,9 @@
 #include "guest/ktest.h"
 #include "guest/console.h"
 #include "guest/irqflags.h"
-#include "guest/name_filter.h"
+#include "guest/lib/name_filter.h"
 #include "guest/preempt.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 

@@ -7,7 +7,7 @@
 #include "guest/kernel_base.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 #define MB_INFO_MEMORY (1u << 0)
 #define MB_INFO_CMDLINE (1u << 2)

@@ -1,7 +1,7 @@
 #ifndef GUEST_PANIC_H
 #define GUEST_PANIC_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* Print the reason and its caller, then end the VM with a failure verdict. */
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;

@@ -5,7 +5,7 @@
  */
 #include "guest/platform.h"
 #include "guest/cpu.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 enum platform platform;
 

@@ -8,7 +8,7 @@
 #define GUEST_PREEMPT_H
 
 #include "guest/percpu.h"
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 #define PREEMPT_OFFSET 1u
 #define HARDIRQ_OFFSET 0x100u

@@ -1,16 +1,12 @@
 #ifndef GUEST_PRINTK_H
 #define GUEST_PRINTK_H
 
-#include <stdarg.h>
-#include "guest/types.h"
+#include "guest/lib/format.h"
 
 /* Linux's levels: a message is shown when its level is below the console loglevel. */
 enum { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 
 extern int console_loglevel;
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /* Log a message at @level; dropped when @level >= console_loglevel. */
 void printk(int level, const char *fmt, ...) __printf(2, 3);

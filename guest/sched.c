@@ -3,7 +3,7 @@
 #include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/spinlock.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "guest/wait.h"
 #include "mm/gfp.h"
 #include "mm/kmap_local.h"

@@ -6,7 +6,7 @@
 #ifndef GUEST_SCHED_H
 #define GUEST_SCHED_H
 
-#include "guest/list.h"
+#include "guest/lib/list.h"
 #include "guest/preempt.h"
 #include "mm/kmap_local.h"
 

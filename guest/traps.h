@@ -1,7 +1,7 @@
 #ifndef GUEST_TRAPS_H
 #define GUEST_TRAPS_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* What guest/entry.S saves on every exception, lowest address first. */
 struct trap_frame {

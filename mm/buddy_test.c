@@ -1,6 +1,6 @@
 /* Self-tests of the buddy allocator on the real zones of the booted machine. */
 #include "guest/ktest.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/buddy.h"
 #include "mm/gfp.h"
 

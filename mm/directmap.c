@@ -1,7 +1,7 @@
 #include "mm/directmap.h"
 #include "mm/bootmem.h"
 #include "mm/pgtable.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 struct directmap_stats directmap_stats;
 

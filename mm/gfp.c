@@ -3,7 +3,7 @@
 #include "mm/highmem.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 struct page *mem_map;
 pfn_t mem_map_pfns;

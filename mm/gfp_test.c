@@ -1,6 +1,6 @@
 /* Self-tests of the gfp interface: zone choice, fallback, and the GFP_HIGHMEM refusal. */
 #include "guest/ktest.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/buddy.h"
 #include "mm/gfp.h"
 

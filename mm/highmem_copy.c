@@ -2,7 +2,7 @@
 #include "mm/highmem.h"
 #include "mm/kmap_local_inline.h"
 #include "guest/panic.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 /* Highmem on the fast path (mm/kmap_local_inline.h): these helpers unmap what they mapped. */
 static bool fast_highmem(const struct page *page)

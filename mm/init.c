@@ -5,7 +5,7 @@
 #include "mm/zone.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 struct memmap boot_memmap;
 

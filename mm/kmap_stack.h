@@ -8,7 +8,7 @@
 #ifndef MM_KMAP_STACK_H
 #define MM_KMAP_STACK_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 struct kmap_stack {
 	unsigned depth;

@@ -4,7 +4,7 @@
 #include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/sched.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/fixmap.h"
 #include "mm/highmem.h"
 #include "mm/layout.h"

@@ -14,7 +14,7 @@
 #define MM_LAYOUT_H
 
 #include "guest/kernel_base.h"
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 #define LAST_PKMAP 512 /* one PAE page table */
 #define VMALLOC_OFFSET MiB(8)

@@ -6,7 +6,7 @@
 #ifndef MM_MEMMAP_H
 #define MM_MEMMAP_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 #define MEMMAP_MAX 64
 #define MEM_TYPE_RAM 1 /* the E820/multiboot "available" type; anything else is reserved */

@@ -6,7 +6,7 @@
 #define MM_PAGE_H
 
 #include "guest/kernel_base.h"
-#include "guest/list.h"
+#include "guest/lib/list.h"
 
 /* page->flags: the low bits are PG_* flags, the top two bits the zone index. */
 #define PG_reserved (1u << 0) /* never handed to the allocator: a hole or kept memory */

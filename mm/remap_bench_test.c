@@ -5,7 +5,7 @@
 #include "guest/bench.h"
 #include "guest/ktest.h"
 #include "guest/sched.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/highmem.h"
 #include "mm/zone.h"
 #include "pv/ops.h"

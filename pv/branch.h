@@ -9,7 +9,7 @@
 #ifndef PV_BRANCH_H
 #define PV_BRANCH_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 #define PV_BRANCH_BYTES 5
 

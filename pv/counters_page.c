@@ -7,7 +7,7 @@
 #include "pv/ops.h"
 #include "guest/irqflags.h"
 #include "guest/percpu.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/gfp.h"
 
 static struct pvkmap_counters_header *page;

@@ -6,7 +6,7 @@
 #ifndef PV_CPU_OPS_H
 #define PV_CPU_OPS_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* What irq_save() returns when interrupts (events) were enabled. */
 #define PV_IRQS_ENABLED 1ul

@@ -1,7 +1,7 @@
 /* Self-tests of the operations table: each wrapper counts exactly its own operation. */
 #include "guest/extable.h"
 #include "guest/ktest.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "mm/fixmap.h"
 #include "mm/layout.h"
 #include "mm/gfp.h"

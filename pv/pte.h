@@ -8,7 +8,7 @@
 #ifndef PV_PTE_H
 #define PV_PTE_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 typedef struct { u64 val; } pte_t;
 typedef struct { u64 val; } pmd_t;

@@ -8,7 +8,7 @@
 #include "pv/native/irqflags.h"
 #include "guest/kernel_base.h"
 #include "guest/cpu.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)

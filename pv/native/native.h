@@ -6,7 +6,7 @@
 #define NATIVE_EXIT_FAILURE 0x11
 
 #ifndef __ASSEMBLER__
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* Select the native backend and enable global pages when the CPU has them. */
 void native_pv_init(void);

@@ -11,7 +11,7 @@
 #include "guest/panic.h"
 #include "guest/platform.h"
 #include "guest/printk.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 #include "guest/traps.h"
 #include "mm/fixmap.h"
 #include "mm/gfp.h"

@@ -5,7 +5,7 @@
 #ifndef PV_XEN_XEN_H
 #define PV_XEN_XEN_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 
 #include <xen/xen.h>

@@ -6,7 +6,7 @@
 #include "pv/xen/xenstore.h"
 #include "guest/kernel_base.h"
 #include "guest/panic.h"
-#include "guest/string.h"
+#include "guest/lib/string.h"
 /* xs_wire.h builds an errno table when EINVAL is defined, which needs all of libc's errnos. */
 #pragma push_macro("EINVAL")
 #undef EINVAL

@@ -5,7 +5,7 @@
 #ifndef GUEST_SPINLOCK_H
 #define GUEST_SPINLOCK_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 typedef struct {
 	volatile u32 locked;

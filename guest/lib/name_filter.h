@@ -5,7 +5,7 @@
 #ifndef GUEST_NAME_FILTER_H
 #define GUEST_NAME_FILTER_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 /* Is @word, @n bytes long, exactly @name? */
 bool name_filter_word_is(const char *word, size_t n, const char *name);

@@ -3,7 +3,7 @@
  * and '%', normally from libgcc, which has no 32-bit build on the machines we build on.
  * Shift-and-subtract: slow but only used for printing and reports.
  */
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 static u64 udivmod64(u64 n, u64 d, u64 *rem)
 {

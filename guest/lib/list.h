@@ -2,7 +2,7 @@
 #ifndef GUEST_LIST_H
 #define GUEST_LIST_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 struct list_head {
 	struct list_head *next, *prev;

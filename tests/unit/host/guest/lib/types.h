@@ -1,5 +1,5 @@
 /*
- * Host build of guest/types.h. On x86_64 uint64_t is unsigned long, so the kernel's %llx
+ * Host build of guest/lib/types.h. On x86_64 uint64_t is unsigned long, so the kernel's %llx
  * formats for u64 would fail -Wformat; on i386 (the kernel) it is unsigned long long. Make
  * the host agree with i386 and otherwise use the real header unchanged.
  */
@@ -10,7 +10,7 @@
 
 #define uint64_t unsigned long long
 #define int64_t long long
-#include "../../../../guest/types.h"
+#include "../../../../../guest/lib/types.h"
 #undef uint64_t
 #undef int64_t
 

@@ -1,5 +1,5 @@
-#include "guest/name_filter.h"
-#include "guest/string.h"
+#include "guest/lib/name_filter.h"
+#include "guest/lib/string.h"
 
 bool name_filter_word_is(const char *word, size_t n, const char *name)
 {

@@ -1,7 +1,7 @@
 #ifndef GUEST_STRING_H
 #define GUEST_STRING_H
 
-#include "guest/types.h"
+#include "guest/lib/types.h"
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

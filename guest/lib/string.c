@@ -1,5 +1,5 @@
 /* The few libc string routines a freestanding kernel needs (gcc may emit calls to memcpy/memset). */
-#include "guest/string.h"
+#include "guest/lib/string.h"
 
 /*
  * String instructions, four bytes per step and the tail byte by byte: a page is 1024 steps
