@@ -57,18 +57,24 @@ start=$(date +%s%N)
 tools/ensure-deps --check >/dev/null 2>&1
 ms=$((($(date +%s%N) - start) / 1000000))
 n=$((n + 1))
-if [ "$ms" -lt 1000 ]; then echo "ok $n - the check is cheap: $ms ms"; else echo "not ok $n - the check took $ms ms"; fi
+if [ "$ms" -lt 1000 ]; then
+	echo "ok $n - the check is cheap: $ms ms"
+else
+	echo "not ok $n - the check took $ms ms"
+fi
 
 check "no Xen headers: names libxen-dev" 1 \
 	"^pvkmap: missing libxen-dev \\(Xen's public headers: no /nonexistent/xen\\.h\\)$tail" \
 	env PVKMAP_XEN_H=/nonexistent/xen.h tools/ensure-deps --check
 check "no compiler: names gcc" 1 "^pvkmap: missing gcc \\(no compiler: $tmp/nogcc\\)$tail" \
 	env CC="$tmp/nogcc" tools/ensure-deps --check
-check "a gcc without -m32: names gcc-multilib" 1 "^pvkmap: missing gcc-multilib \\(.*-m32.*\\)$tail" \
+check "a gcc without -m32: names gcc-multilib" 1 \
+	"^pvkmap: missing gcc-multilib \\(.*-m32.*\\)$tail" \
 	env CC="$tmp/gcc-no32" tools/ensure-deps --check
 check "no linker: names binutils" 1 "^pvkmap: missing binutils \\(no linker: $tmp/nold\\)$tail" \
 	env LD="$tmp/nold" tools/ensure-deps --check
-check "an ld without elf_i386: names binutils" 1 "^pvkmap: missing binutils \\(.*elf_i386.*\\)$tail" \
+check "an ld without elf_i386: names binutils" 1 \
+	"^pvkmap: missing binutils \\(.*elf_i386.*\\)$tail" \
 	env LD="$tmp/ld-no-i386" tools/ensure-deps --check
 check "several missing: still one line, naming each" 1 \
 	"^pvkmap: missing libxen-dev \\(.*\\), gcc-multilib \\(.*\\), binutils \\(.*\\)$tail" \
@@ -93,7 +99,8 @@ make --no-print-directory -n BUILD="$tmp/build" CC="$tmp/gcc-log" >/dev/null 2>&
 probes=$(grep -c -- '-x c -c -o /dev/null -' "$tmp/gcc.log")
 n=$((n + 1))
 if [ "$probes" -eq 1 ]; then
-	echo "ok $n - make runs the check once for all $(make -n BUILD="$tmp/build" 2>/dev/null | grep -c -- ' -c ') compiles"
+	compiles=$(make -n BUILD="$tmp/build" 2>/dev/null | grep -c -- ' -c ')
+	echo "ok $n - make runs the check once for all $compiles compiles"
 else
 	echo "not ok $n - make ran the check $probes times"
 fi
