@@ -26,7 +26,7 @@ KSRC := $(wildcard guest/*.c guest/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
 .PHONY: all test test-native unit run boot run-xen deps clean compare print-kcflags \
-	kernel-deps
+	kernel-deps format
 all: $(KERNEL)
 
 # Before the first kernel object, once per make run (about 20 ms): what the kernel build
@@ -109,6 +109,11 @@ XEN_MEM ?= 2048
 XEN_EXTRA ?= pvmmu=batched
 run-xen: deps $(KERNEL)
 	@tools/run-xen --memory $(XEN_MEM) --extra "$(XEN_EXTRA)"
+
+# Reformat the C sources in place with .clang-format (Debian's clang-format): the kernel's,
+# tools/pvkmap-stat's and the host tests'. tools/check-format only checks (format.t).
+format:
+	@tools/check-format --fix
 
 clean:
 	rm -rf $(BUILD)
