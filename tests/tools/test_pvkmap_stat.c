@@ -1,8 +1,9 @@
 /*
- * Unit tests of pvkmap-stat's parsers (tools/pvkmap-stat/page.c): valid pages and logs,
- * then every header field, offset and name broken in turn, truncated buffers and malformed
- * JSON. Inputs are copied into buffers of exactly their length, so with AddressSanitizer
- * any read past the end fails the test. Run from the top of the tree (for the fixtures).
+ * Unit tests of pvkmap-stat's parsers (tools/pvkmap-stat/page.c, log.c and json.c): valid
+ * pages and logs, then every header field, offset and name broken in turn, truncated
+ * buffers and malformed JSON. Inputs are copied into buffers of exactly their length, so
+ * with AddressSanitizer any read past the end fails the test. Run from the top of the tree
+ * (for the fixtures).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,8 +1,9 @@
 /*
  * pvkmap-stat's parsers: a guest's counters page (pv/counters_page.h), copied out of the
- * guest, and the {"pvkmap_counters":...} line a guest prints on its console. Both fill the
- * same snapshot, which owns all its data: nothing points back into the input, and the input
- * is treated as hostile (every count, offset and name is checked before use).
+ * guest (page.c), and the {"pvkmap_counters":...} line a guest prints on its console
+ * (log.c, on the JSON reader json.c). Both fill the same snapshot, which owns all its data:
+ * nothing points back into the input, and the input is treated as hostile (every count,
+ * offset and name is checked before use).
  */
 #ifndef PVKMAP_STAT_PAGE_H
 #define PVKMAP_STAT_PAGE_H

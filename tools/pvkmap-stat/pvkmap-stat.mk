@@ -11,8 +11,10 @@ STAT_CC ?= gcc
 STAT_FUZZ_CC ?= clang
 STAT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I.
 STAT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
-STAT_SRC := tools/pvkmap-stat/page.c
-STAT_HDR := tools/pvkmap-stat/page.h pv/counters_page.h
+# The parsers: page.c the counters page; log.c the console log, on json.c's JSON reader.
+STAT_SRC := tools/pvkmap-stat/page.c tools/pvkmap-stat/log.c tools/pvkmap-stat/json.c
+STAT_HDR := tools/pvkmap-stat/page.h tools/pvkmap-stat/json.h tools/pvkmap-stat/parse.h \
+	pv/counters_page.h
 
 PVKMAP_STAT := $(BUILD)/pvkmap-stat $(BUILD)/pvkmap-stat-fuzz \
 	$(BUILD)/tools-tests/test_pvkmap_stat $(BUILD)/tools-tests/mkseeds \
