@@ -99,7 +99,7 @@ static void sort(u64 *v, unsigned n)
 static struct bench_stats stats_of(u64 *samples, unsigned n)
 {
 	sort(samples, n);
-	return (struct bench_stats){ samples[n / 2], samples[n * 99 / 100] };
+	return (struct bench_stats){samples[n / 2], samples[n * 99 / 100]};
 }
 
 /*
@@ -132,7 +132,7 @@ static void print_milli(const char *key, s64 v, bool comma)
 	u64 a = v < 0 ? -(u64)v : (u64)v;
 
 	bench_printf("%s\"%s\":%s%llu.%03llu", comma ? "," : "", key, v < 0 ? "-" : "", a / 1000,
-		a % 1000);
+		     a % 1000);
 }
 
 /* @total / @per as a decimal with three places: counts per operation are often fractional. */
@@ -144,9 +144,10 @@ static void print_ratio(const char *key, u64 total, u64 per, bool *first)
 
 static void print_head(const char *kind)
 {
-	bench_printf("{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"",
-		kind, pv_mmu->name, pv_mmu->strategy, platform_name(platform),
-		harness.tsc_traps ? "trapping" : "native");
+	bench_printf(
+	    "{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"", kind,
+	    pv_mmu->name, pv_mmu->strategy, platform_name(platform),
+	    harness.tsc_traps ? "trapping" : "native");
 }
 
 static void run_one(const struct bench *b)
@@ -181,8 +182,8 @@ static void run_one(const struct bench *b)
 
 	print_head("pvkmap_bench");
 	bench_printf(",\"name\":\"%s\",\"iterations\":%u,\"warmup\":%u,\"ops_per_iteration\":%u,"
-		"\"group\":%u",
-		b->name, BENCH_ITERATIONS, BENCH_WARMUP, b->ops_per_iter, group);
+		     "\"group\":%u",
+		     b->name, BENCH_ITERATIONS, BENCH_WARMUP, b->ops_per_iter, group);
 	print_milli("median_raw", raw_median, true);
 	print_milli("p99_raw", raw_p99, true);
 	print_milli("harness", cost, true);
@@ -224,14 +225,15 @@ static void harness_calibrate(void)
 	local_irq_restore(flags);
 	harness.tsc_traps = harness.group[1].median > BENCH_TSC_TRAPS_ABOVE;
 	if (harness.tsc_traps)
-		bench_printf("bench: rdtsc traps: the empty harness costs %llu ticks per sample (a "
-			"native rdtsc costs a few); every figure below includes TSC emulation\n",
-			harness.group[1].median);
+		bench_printf(
+		    "bench: rdtsc traps: the empty harness costs %llu ticks per sample (a "
+		    "native rdtsc costs a few); every figure below includes TSC emulation\n",
+		    harness.group[1].median);
 	print_head("pvkmap_harness");
 	bench_printf(",\"iterations\":%u,\"group_1\":{\"median\":%llu,\"p99\":%llu},"
-		"\"group_%u\":{\"median\":%llu,\"p99\":%llu}}}\n",
-		BENCH_ITERATIONS, harness.group[1].median, harness.group[1].p99, BENCH_GROUP,
-		harness.group[BENCH_GROUP].median, harness.group[BENCH_GROUP].p99);
+		     "\"group_%u\":{\"median\":%llu,\"p99\":%llu}}}\n",
+		     BENCH_ITERATIONS, harness.group[1].median, harness.group[1].p99, BENCH_GROUP,
+		     harness.group[BENCH_GROUP].median, harness.group[BENCH_GROUP].p99);
 }
 
 const struct bench *bench_find(const char *name)
@@ -250,8 +252,8 @@ unsigned bench_run(const char *filter)
 		if (!name_filter_selects(filter, b->name))
 			continue;
 		if (b->available && !b->available()) {
-			cprintf("bench: %s: not available on this platform (%s); skipped\n", b->name,
-				platform_name(platform));
+			cprintf("bench: %s: not available on this platform (%s); skipped\n",
+				b->name, platform_name(platform));
 			continue;
 		}
 		if (!ran) {

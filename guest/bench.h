@@ -17,10 +17,10 @@
 
 struct bench {
 	const char *name;
-	unsigned ops_per_iter;	/* operations one call of the body performs */
-	void (*setup)(void);	/* optional, untimed */
-	void (*run)(void);	/* the body: one iteration */
-	void (*teardown)(void); /* optional, untimed */
+	unsigned ops_per_iter;	 /* operations one call of the body performs */
+	void (*setup)(void);	 /* optional, untimed */
+	void (*run)(void);	 /* the body: one iteration */
+	void (*teardown)(void);	 /* optional, untimed */
 	bool (*available)(void); /* optional: false skips it on this platform */
 };
 
@@ -33,10 +33,9 @@ struct bench {
 /* An empty harness sample above this many ticks means rdtsc traps (a native one costs a few). */
 #define BENCH_TSC_TRAPS_ABOVE 100
 
-#define BENCH_WHEN(bname, when, ops, ...)                                                     \
-	static const struct bench bname##_bench __section(".benches") __used __aligned(4) = {   \
-		#bname, ops, __VA_ARGS__, when                                                  \
-	}
+#define BENCH_WHEN(bname, when, ops, ...)                                                          \
+	static const struct bench bname##_bench __section(".benches")                              \
+	    __used __aligned(4) = {#bname, ops, __VA_ARGS__, when}
 #define BENCH(bname, ops, ...) BENCH_WHEN(bname, NULL, ops, __VA_ARGS__)
 
 /* The benchmark called @name, or NULL (tests assert what each one's operations cost). */

@@ -4,9 +4,9 @@
 
 struct boot_options boot_options;
 const char *const pvmmu_names[PVMMU_NR] = {
-	[PVMMU_HYPERCALL] = "hypercall",
-	[PVMMU_BATCHED] = "batched",
-	[PVMMU_WRITABLE] = "writable",
+    [PVMMU_HYPERCALL] = "hypercall",
+    [PVMMU_BATCHED] = "batched",
+    [PVMMU_WRITABLE] = "writable",
 };
 
 void boot_options_default(struct boot_options *o)
@@ -34,9 +34,21 @@ bool parse_size(const char *s, u64 *out)
 		v = v * 10 + (u64)(*s - '0');
 	}
 	switch (*s) {
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		s++;
+		break;
 	}
 	if (*s || (shift && v > (~0ull >> shift)))
 		return false;
@@ -135,8 +147,8 @@ unsigned cmdline_parse(const char *cmdline, struct boot_options *o)
 		while (cmdline[n] && cmdline[n] != ' ')
 			n++;
 		if (n >= sizeof(word)) {
-			pr_warn("cmdline: option of %u characters ignored (limit %u)\n", (unsigned)n,
-				(unsigned)sizeof(word) - 1);
+			pr_warn("cmdline: option of %u characters ignored (limit %u)\n",
+				(unsigned)n, (unsigned)sizeof(word) - 1);
 			problems++;
 			cmdline += n;
 			continue;

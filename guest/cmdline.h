@@ -18,11 +18,11 @@ enum pvmmu_mode {
 extern const char *const pvmmu_names[PVMMU_NR];
 
 struct boot_options {
-	u64 mem_limit;	  /* mem=: ignore RAM above this (0 = all) */
-	u64 vmalloc_size; /* vmalloc=: size of the vmalloc area (less lowmem when larger) */
-	char test[128];	  /* test=: "all", "none" or a comma list of suite names */
-	char bench[128];  /* bench=: the same for benchmarks; default none */
-	int loglevel;	  /* loglevel=: messages below this level are shown (0-8) */
+	u64 mem_limit;	       /* mem=: ignore RAM above this (0 = all) */
+	u64 vmalloc_size;      /* vmalloc=: size of the vmalloc area (less lowmem when larger) */
+	char test[128];	       /* test=: "all", "none" or a comma list of suite names */
+	char bench[128];       /* bench=: the same for benchmarks; default none */
+	int loglevel;	       /* loglevel=: messages below this level are shown (0-8) */
 	enum pvmmu_mode pvmmu; /* pvmmu=hypercall|batched|writable */
 	bool kmap_lazy;	       /* kmap=strict|lazy: kmap_atomic/kmap_local unmap strategy */
 	bool kmap_debug;       /* kmap_debug=on|off: guard slots, force-map, stale-use reports */

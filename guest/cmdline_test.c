@@ -16,7 +16,7 @@ static void cmdline_parses_good_values(struct ktest *t)
 {
 	unsigned p;
 	struct boot_options o =
-		parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 pvmmu=writable ", &p);
+	    parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 pvmmu=writable ", &p);
 
 	KT_EXPECT_EQ(t, p, 0);
 	KT_EXPECT_EQ(t, o.mem_limit, MiB(512));
@@ -47,9 +47,12 @@ static void cmdline_empty_keeps_defaults(struct ktest *t)
 static void cmdline_bad_values_keep_defaults(struct ktest *t)
 {
 	static const char *const bad[] = {
-		"mem=abc",	"mem=",		 "mem", "mem=12Q", "mem=1M",
-		"mem=99999999999999999999G", "vmalloc=1M", "vmalloc=2G", "vmalloc=x",
-		"loglevel=9", "loglevel=-1", "loglevel=3K", "test=", "pvmmu=", "pvmmu=fast", "kmap=fast", "kmap_debug=1",
+	    "mem=abc",	  "mem=",	  "mem",
+	    "mem=12Q",	  "mem=1M",	  "mem=99999999999999999999G",
+	    "vmalloc=1M", "vmalloc=2G",	  "vmalloc=x",
+	    "loglevel=9", "loglevel=-1",  "loglevel=3K",
+	    "test=",	  "pvmmu=",	  "pvmmu=fast",
+	    "kmap=fast",  "kmap_debug=1",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -90,7 +93,7 @@ static void cmdline_overlong_word_is_refused(struct ktest *t)
 	KT_EXPECT(t, !strcmp(o.test, "all"));
 }
 
-KTEST_SUITE(cmdline, KTEST_CASE(cmdline_parses_good_values), KTEST_CASE(cmdline_empty_keeps_defaults),
-	    KTEST_CASE(cmdline_bad_values_keep_defaults),
+KTEST_SUITE(cmdline, KTEST_CASE(cmdline_parses_good_values),
+	    KTEST_CASE(cmdline_empty_keeps_defaults), KTEST_CASE(cmdline_bad_values_keep_defaults),
 	    KTEST_CASE(cmdline_unknown_options_are_counted),
 	    KTEST_CASE(cmdline_overlong_word_is_refused));

@@ -78,7 +78,8 @@ static bool report_case(unsigned nr, const struct ktest *t)
 		return true;
 	}
 	if (!t->checks && !t->failures) {
-		cprintf("    # %s: made no assertion: a case must check something or skip\n", t->name);
+		cprintf("    # %s: made no assertion: a case must check something or skip\n",
+			t->name);
 		cprintf("    not ok %u %s\n", nr, t->name);
 		return false;
 	}
@@ -117,10 +118,12 @@ static unsigned unknown_names(const char *filter)
 		size_t len = *p == '-' ? n - 1 : n;
 		bool found = name_filter_word_is(p, n, "all") || name_filter_word_is(p, n, "none");
 
-		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end;
+		     s++)
 			found |= name_filter_word_is(name, len, s->name);
 		if (!found) {
-			cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)len, name);
+			cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)len,
+				name);
 			bad++;
 		}
 		p += n + (end ? 1 : 0);
@@ -153,7 +156,7 @@ unsigned ktest_run(const char *filter)
 		}
 		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
 		for (unsigned i = 0; i < s->nr_cases; i++) {
-			struct ktest t = { .name = s->cases[i].name };
+			struct ktest t = {.name = s->cases[i].name};
 
 			s->cases[i].run(&t);
 			suite_failed += !report_case(i + 1, &t);

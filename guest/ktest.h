@@ -11,8 +11,8 @@
 struct ktest {
 	const char *name;
 	unsigned failures;
-	unsigned checks;   /* assertions made: a case that makes none and is not skipped fails */
-	const char *skip;  /* set by ktest_skip(): why the case cannot run here */
+	unsigned checks;  /* assertions made: a case that makes none and is not skipped fails */
+	const char *skip; /* set by ktest_skip(): why the case cannot run here */
 };
 
 struct ktest_case {
@@ -34,25 +34,27 @@ struct ktest_suite {
 	void (*teardown)(void);
 };
 
-#define KTEST_CASE(fn) { #fn, fn }
-#define KTEST_SUITE_DEF(sname, skip_fn, teardown_fn, ...)                                 \
-	static const struct ktest_case sname##_cases[] = { __VA_ARGS__ };                 \
-	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used  \
-		__aligned(4) = { #sname, sname##_cases, ARRAY_SIZE(sname##_cases), skip_fn,   \
-				 teardown_fn }
+#define KTEST_CASE(fn)                                                                             \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
+#define KTEST_SUITE_DEF(sname, skip_fn, teardown_fn, ...)                                          \
+	static const struct ktest_case sname##_cases[] = {__VA_ARGS__};                            \
+	static const struct ktest_suite sname##_suite __section(".ktest_suites") __used __aligned( \
+	    4) = {#sname, sname##_cases, ARRAY_SIZE(sname##_cases), skip_fn, teardown_fn}
 #define KTEST_SUITE_IF(sname, skip_fn, ...) KTEST_SUITE_DEF(sname, skip_fn, NULL, __VA_ARGS__)
 #define KTEST_SUITE(sname, ...) KTEST_SUITE_IF(sname, NULL, __VA_ARGS__)
 
 /* Record a failure with its location and a message; returns @ok so callers can stop early. */
 bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const char *fmt, ...)
-	__printf(5, 6);
+    __printf(5, 6);
 
 #define KT_EXPECT(t, cond) ktest_check(t, (cond), __FILE__, __LINE__, "expected %s", #cond)
-#define KT_EXPECT_EQ(t, a, b)                                                              \
-	({                                                                                 \
-		u64 _a = (u64)(a), _b = (u64)(b);                                          \
-		ktest_check(t, _a == _b, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", \
-			    #a, #b, _a, _b);                                               \
+#define KT_EXPECT_EQ(t, a, b)                                                                      \
+	({                                                                                         \
+		u64 _a = (u64)(a), _b = (u64)(b);                                                  \
+		ktest_check(t, _a == _b, __FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx", #a, #b, \
+			    _a, _b);                                                               \
 	})
 /* The case cannot run on this machine (@why, one line): it reports a SKIP, not a pass. */
 void ktest_skip(struct ktest *t, const char *why);

@@ -41,7 +41,7 @@ static const void *boot_ptr(u32 phys, u32 len, const char *what)
 static void keep(struct boot_info *bi, u64 start, u64 end)
 {
 	if (bi->nr_keep < ARRAY_SIZE(bi->keep))
-		bi->keep[bi->nr_keep++] = (struct mem_range){ start, end };
+		bi->keep[bi->nr_keep++] = (struct mem_range){start, end};
 	else
 		pr_warn("multiboot: too many modules; [0x%llx, 0x%llx) not reserved\n", start, end);
 }
@@ -70,7 +70,7 @@ void multiboot_parse(u32 mbi_phys, struct boot_info *bi)
 		       bi->nr_mmap < ARRAY_SIZE(bi->mmap)) {
 			const struct mb_mmap_entry *e = (const void *)(base + off);
 
-			bi->mmap[bi->nr_mmap++] = (struct firmware_entry){ e->base, e->len, e->type };
+			bi->mmap[bi->nr_mmap++] = (struct firmware_entry){e->base, e->len, e->type};
 			off += e->size + sizeof(e->size);
 		}
 		if (off < mbi->mmap_length)
@@ -78,15 +78,15 @@ void multiboot_parse(u32 mbi_phys, struct boot_info *bi)
 				(unsigned)ARRAY_SIZE(bi->mmap));
 	} else if (mbi->flags & MB_INFO_MEMORY) {
 		/* No map: the two legacy sizes, in KiB, below 1 MiB and from 1 MiB. */
-		bi->mmap[0] = (struct firmware_entry){ 0, KiB(mbi->mem_lower), MEM_TYPE_RAM };
-		bi->mmap[1] = (struct firmware_entry){ MiB(1), KiB(mbi->mem_upper), MEM_TYPE_RAM };
+		bi->mmap[0] = (struct firmware_entry){0, KiB(mbi->mem_lower), MEM_TYPE_RAM};
+		bi->mmap[1] = (struct firmware_entry){MiB(1), KiB(mbi->mem_upper), MEM_TYPE_RAM};
 		bi->nr_mmap = 2;
 	} else {
 		panic("multiboot: loader gave no memory information (flags 0x%x)", mbi->flags);
 	}
 	if (mbi->flags & MB_INFO_MODS) {
 		const struct mb_module *mod =
-			boot_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*mod), "modules");
+		    boot_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*mod), "modules");
 
 		for (u32 i = 0; i < mbi->mods_count; i++)
 			keep(bi, ALIGN_DOWN((u64)mod[i].start, PAGE_SIZE), mod[i].end);

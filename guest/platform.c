@@ -45,9 +45,12 @@ void platform_detect(void)
 const char *platform_name(enum platform p)
 {
 	static const char *const names[] = {
-		[PLATFORM_BARE] = "bare metal",	   [PLATFORM_QEMU_TCG] = "QEMU TCG",
-		[PLATFORM_KVM] = "KVM",		   [PLATFORM_XEN_HVM] = "Xen HVM",
-		[PLATFORM_OTHER_HV] = "hypervisor", [PLATFORM_XEN_PV] = "Xen PV",
+	    [PLATFORM_BARE] = "bare metal",
+	    [PLATFORM_QEMU_TCG] = "QEMU TCG",
+	    [PLATFORM_KVM] = "KVM",
+	    [PLATFORM_XEN_HVM] = "Xen HVM",
+	    [PLATFORM_OTHER_HV] = "hypervisor",
+	    [PLATFORM_XEN_PV] = "Xen PV",
 	};
 	return names[p];
 }

@@ -10,7 +10,7 @@
 #include "pv/ops.h"
 #include "pv/ops.h"
 
-u32 preempt_counts[NR_CPUS] = { [0 ... NR_CPUS - 1] = PREEMPT_NEED_RESCHED };
+u32 preempt_counts[NR_CPUS] = {[0 ... NR_CPUS - 1] = PREEMPT_NEED_RESCHED};
 struct thread *current_threads[NR_CPUS];
 u64 jiffies;
 void (*tick_hook)(void);
@@ -138,10 +138,10 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 	t->stack = stack;
 	sp = (u32 *)(stack + THREAD_STACK_PAGES * PAGE_SIZE);
 	*--sp = (u32)(uintptr_t)thread_trampoline; /* switch_to's ret */
-	*--sp = 0;				    /* ebp */
-	*--sp = (u32)(uintptr_t)t;		    /* ebx: the trampoline's argument */
-	*--sp = 0;				    /* esi */
-	*--sp = 0;				    /* edi */
+	*--sp = 0;				   /* ebp */
+	*--sp = (u32)(uintptr_t)t;		   /* ebx: the trampoline's argument */
+	*--sp = 0;				   /* esi */
+	*--sp = 0;				   /* edi */
 	t->esp = (u32)(uintptr_t)sp;
 	t->state = THREAD_SLEEPING;
 	wake_thread(t);

@@ -19,8 +19,8 @@ struct thread {
 	const char *name;
 	enum thread_state state;
 	unsigned cpu;
-	struct list_head link; /* run queue */
-	bool on_rq;	       /* linked on the run queue */
+	struct list_head link;	    /* run queue */
+	bool on_rq;		    /* linked on the run queue */
 	struct list_head wait_link; /* wait queue */
 	void (*fn)(void *arg);
 	void *arg;

@@ -32,7 +32,7 @@ static void serial_write(const char *s, size_t n)
 	}
 }
 
-static const struct console serial_console = { "ttyS0", serial_write };
+static const struct console serial_console = {"ttyS0", serial_write};
 
 void serial_init(void)
 {

@@ -17,17 +17,17 @@ struct desc_ptr {
 
 /* Flat 4 GiB code and data, ring 0: null, code 0x08, data 0x10. */
 static const u64 gdt[] __aligned(8) = {
-	0,
-	0x00cf9a000000ffffull,
-	0x00cf92000000ffffull,
+    0,
+    0x00cf9a000000ffffull,
+    0x00cf92000000ffffull,
 };
 
 static u64 idt[IRQ_VECTOR_BASE + NR_IRQS] __aligned(8);
 extern const u32 trap_stubs[32], irq_stubs[NR_IRQS];
 
 static const char *const vector_names[32] = {
-	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
-	"#NP", "#SS", "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
+    "#NP", "#SS", "#GP", "#PF", "?15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
 static u64 interrupt_gate(u32 handler)
@@ -39,8 +39,8 @@ static u64 interrupt_gate(u32 handler)
 
 void traps_init_native(void)
 {
-	struct desc_ptr gp = { sizeof(gdt) - 1, (u32)(uintptr_t)gdt };
-	struct desc_ptr ip = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
+	struct desc_ptr gp = {sizeof(gdt) - 1, (u32)(uintptr_t)gdt};
+	struct desc_ptr ip = {sizeof(idt) - 1, (u32)(uintptr_t)idt};
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "ljmp %1, $1f\n"

@@ -21,17 +21,17 @@ void wake_up(struct wait_queue *wq);
 bool waitqueue_active(struct wait_queue *wq);
 
 /* Sleep until @cond holds, rechecked after every wakeup. Not from atomic context. */
-#define wait_event(wq, cond)                                                        \
-	do {                                                                        \
-		unsigned long wflags_ = local_irq_save();                           \
-		for (;;) {                                                          \
-			wait_prepare(wq);                                           \
-			if (cond)                                                   \
-				break;                                              \
-			schedule();                                                 \
-		}                                                                   \
-		wait_finish(wq);                                                    \
-		local_irq_restore(wflags_);                                         \
+#define wait_event(wq, cond)                                                                       \
+	do {                                                                                       \
+		unsigned long wflags_ = local_irq_save();                                          \
+		for (;;) {                                                                         \
+			wait_prepare(wq);                                                          \
+			if (cond)                                                                  \
+				break;                                                             \
+			schedule();                                                                \
+		}                                                                                  \
+		wait_finish(wq);                                                                   \
+		local_irq_restore(wflags_);                                                        \
 	} while (0)
 
 #endif

@@ -65,7 +65,8 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 		for (unsigned i = 0; i < PTRS_PER_PMD; i++)
 			if (pmd_present(kernel_pmd[i]))
 				pv_set_pmd(&kpmd[i], kernel_pmd[i]);
-		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(page_to_pfn(as->kernel_pmd)));
+		pv_set_pud(&pud[pud_index(PAGE_OFFSET)],
+			   pud_make_table(page_to_pfn(as->kernel_pmd)));
 	} else {
 		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(kernel_pmd_pfn));
 	}

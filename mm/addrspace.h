@@ -14,7 +14,7 @@
 
 struct addrspace {
 	struct page *pud, *pmd, *pt; /* lowmem frames of the tree */
-	struct page *kernel_pmd;      /* its copy of the kernel's directory, where unshared */
+	struct page *kernel_pmd;     /* its copy of the kernel's directory, where unshared */
 	unsigned nr_pages;
 };
 

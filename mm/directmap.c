@@ -78,7 +78,8 @@ void paging_init(const struct mm_layout *l)
 	pv_set_pud(&kernel_pud[pud_index(PAGE_OFFSET)], pud_make_table(first + 1));
 	hook_tables(PAGE_OFFSET, l->high_memory - 1, &next);
 	for (pfn_t pfn = 0; pfn < l->max_low_pfn; pfn++)
-		pv_set_pte(build_pte(PAGE_OFFSET + (pfn << PAGE_SHIFT)), pfn_pte(pfn, prot_for(pfn)));
+		pv_set_pte(build_pte(PAGE_OFFSET + (pfn << PAGE_SHIFT)),
+			   pfn_pte(pfn, prot_for(pfn)));
 	hook_tables(l->pkmap_base, pkmap_last, &next);
 	hook_tables(l->fixaddr_start, l->fixaddr_top, &next);
 	pv_lazy_leave();

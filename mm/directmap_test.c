@@ -16,9 +16,10 @@ extern char _text[], _etext[], _rodata[], _erodata[];
 static void directmap_built_with_exact_counts(struct ktest *t)
 {
 	const struct mm_layout *l = &mm_layout;
-	u32 tables = directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
-		     directmap_tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
-		     directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
+	u32 tables =
+	    directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
+	    directmap_tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
+	    directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
 
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE], l->max_low_pfn);
 	KT_EXPECT_EQ(t, directmap_stats.page_tables, tables);
@@ -30,8 +31,9 @@ static void directmap_built_with_exact_counts(struct ktest *t)
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_FLUSH_ALL], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LAZY_ENTER], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_LAZY_LEAVE], 1);
-	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE_VA] + directmap_stats.ops[PV_PTE_CLEAR] +
-				directmap_stats.ops[PV_FLUSH_ONE] + directmap_stats.ops[PV_FLUSH_LOCAL],
+	KT_EXPECT_EQ(t,
+		     directmap_stats.ops[PV_SET_PTE_VA] + directmap_stats.ops[PV_PTE_CLEAR] +
+			 directmap_stats.ops[PV_FLUSH_ONE] + directmap_stats.ops[PV_FLUSH_LOCAL],
 		     0);
 	kt_info("direct map: %u PTEs, %u page tables", l->max_low_pfn, tables);
 }
@@ -109,6 +111,7 @@ static void page_address_is_null_for_highmem(struct ktest *t)
 }
 
 KTEST_SUITE(directmap, KTEST_CASE(directmap_built_with_exact_counts),
-	    KTEST_CASE(directmap_maps_every_lowmem_page), KTEST_CASE(directmap_protects_kernel_text),
+	    KTEST_CASE(directmap_maps_every_lowmem_page),
+	    KTEST_CASE(directmap_protects_kernel_text),
 	    KTEST_CASE(directmap_has_no_identity_or_stray_mappings),
 	    KTEST_CASE(page_address_is_null_for_highmem));

@@ -11,9 +11,9 @@ pfn_t mem_map_pfns;
 /* Zones to try, best first, terminated by -1. */
 static const int *zonelist(gfp_t gfp)
 {
-	static const int highmem[] = { ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1 };
-	static const int normal[] = { ZONE_NORMAL, ZONE_DMA, -1 };
-	static const int dma[] = { ZONE_DMA, -1 };
+	static const int highmem[] = {ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1};
+	static const int normal[] = {ZONE_NORMAL, ZONE_DMA, -1};
+	static const int dma[] = {ZONE_DMA, -1};
 
 	if (gfp & __GFP_DMA)
 		return dma;

@@ -8,11 +8,12 @@ typedef u32 gfp_t;
 
 #define __GFP_DMA 0x01u
 #define __GFP_HIGHMEM 0x02u
-#define GFP_KERNEL 0x00u		      /* lowmem: NORMAL, then DMA */
-#define GFP_DMA __GFP_DMA		      /* DMA only */
+#define GFP_KERNEL 0x00u			 /* lowmem: NORMAL, then DMA */
+#define GFP_DMA __GFP_DMA			 /* DMA only */
 #define GFP_HIGHMEM (GFP_KERNEL | __GFP_HIGHMEM) /* HIGHMEM, then NORMAL, then DMA */
 
-/* 2^@order contiguous pages from the first zone in @gfp's fallback list that has them; NULL if none. */
+/* 2^@order contiguous pages from the first zone in @gfp's fallback list that has them; NULL if
+ * none. */
 struct page *alloc_pages(gfp_t gfp, unsigned order);
 static inline struct page *alloc_page(gfp_t gfp)
 {

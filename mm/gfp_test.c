@@ -90,6 +90,7 @@ static void gfp_highmem_prefers_highmem_then_falls_back(struct ktest *t)
 }
 
 KTEST_SUITE(gfp, KTEST_CASE(get_free_pages_refuses_highmem),
-	    KTEST_CASE(get_zeroed_page_refuses_highmem), KTEST_CASE(get_zeroed_page_is_zeroed_lowmem),
+	    KTEST_CASE(get_zeroed_page_refuses_highmem),
+	    KTEST_CASE(get_zeroed_page_is_zeroed_lowmem),
 	    KTEST_CASE(gfp_kernel_and_dma_stay_in_their_zones),
 	    KTEST_CASE(gfp_highmem_prefers_highmem_then_falls_back));

@@ -31,13 +31,15 @@ void mm_init(const struct boot_info *bi, u64 mem_limit, u64 vmalloc_size, u32 hy
 	if (layout_compute(&mm_layout, max_pfn, vmalloc_size, hypervisor_start)) {
 		/* Name the cause: the hypervisor hole, or a vmalloc= larger than the default. */
 		if (hypervisor_start && vmalloc_size <= VMALLOC_DEFAULT)
-			pr_warn("mm: below the hypervisor hole at 0x%x, a %lluM vmalloc area leaves "
-				"less than %llu MiB of lowmem; using %lluM\n",
-				hypervisor_start, vmalloc_size >> 20, LOWMEM_MIN >> 20,
-				VMALLOC_DEFAULT >> 20);
+			pr_warn(
+			    "mm: below the hypervisor hole at 0x%x, a %lluM vmalloc area leaves "
+			    "less than %llu MiB of lowmem; using %lluM\n",
+			    hypervisor_start, vmalloc_size >> 20, LOWMEM_MIN >> 20,
+			    VMALLOC_DEFAULT >> 20);
 		else
-			pr_warn("mm: vmalloc=%lluM leaves less than %llu MiB of lowmem; using %lluM\n",
-				vmalloc_size >> 20, LOWMEM_MIN >> 20, VMALLOC_DEFAULT >> 20);
+			pr_warn(
+			    "mm: vmalloc=%lluM leaves less than %llu MiB of lowmem; using %lluM\n",
+			    vmalloc_size >> 20, LOWMEM_MIN >> 20, VMALLOC_DEFAULT >> 20);
 		if (layout_compute(&mm_layout, max_pfn, VMALLOC_DEFAULT, hypervisor_start))
 			panic("mm: no usable layout below the hypervisor hole at 0x%x",
 			      hypervisor_start);
@@ -46,8 +48,8 @@ void mm_init(const struct boot_info *bi, u64 mem_limit, u64 vmalloc_size, u32 hy
 	paging_init(&mm_layout);
 
 	mem_map_pfns = max_pfn;
-	mem_map = phys_to_virt(PFN_PHYS(bootmem_alloc_pages(
-		(u32)PFN_UP((u64)max_pfn * sizeof(struct page)))));
+	mem_map = phys_to_virt(
+	    PFN_PHYS(bootmem_alloc_pages((u32)PFN_UP((u64)max_pfn * sizeof(struct page)))));
 	memset(mem_map, 0, (size_t)max_pfn * sizeof(struct page));
 	zones_init(&mm_layout, m);
 	zones_populate(m);

@@ -60,7 +60,7 @@ void kmap_configure(bool debug, bool lazy)
 		pte_t *ptep = kmap_window[cpu].pte0 - i;
 
 		if (ptep->val)
-			pv_set_pte_va(kmap_window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){ 0 }, true);
+			pv_set_pte_va(kmap_window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){0}, true);
 	}
 	kmap_debug = debug;
 	kmap_slot_shift = debug ? 1 : 0;
@@ -88,8 +88,7 @@ static int slot_index(unsigned cpu, u32 va)
 }
 
 /* The debug checks of a map: strict unmapping leaves every free slot empty and flushed. */
-static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn,
-		       const void *caller)
+static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn, const void *caller)
 {
 	if (kmap_unmap_mode == KMAP_STRICT && ptep->val)
 		panic("kmap: CPU %u slot %u at 0x%08x still maps pte 0x%llx before use "
@@ -158,7 +157,7 @@ void kmap_unmap_slot(void *vaddr, const void *caller)
 	if (unlikely(off != idx << kmap_slot_shift))
 		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
 	if (kmap_unmap_mode == KMAP_STRICT)
-		pv_set_pte_va(va, kmap_window[cpu].pte0 - off, (pte_t){ 0 }, true);
+		pv_set_pte_va(va, kmap_window[cpu].pte0 - off, (pte_t){0}, true);
 	if (kmap_debug) {
 		slot_info[cpu][idx].live = false;
 		slot_info[cpu][idx].releaser = caller;
@@ -203,7 +202,7 @@ void kmap_local_sched_out(struct thread *t)
 
 		t->kmap_local.pteval[idx] = ptep->val;
 		if (kmap_unmap_mode == KMAP_STRICT)
-			pv_set_pte_va(kmap_slot_vaddr(cpu, idx), ptep, (pte_t){ 0 }, true);
+			pv_set_pte_va(kmap_slot_vaddr(cpu, idx), ptep, (pte_t){0}, true);
 	}
 }
 
@@ -213,8 +212,9 @@ void kmap_local_sched_in(struct thread *t)
 	unsigned cpu = smp_processor_id();
 
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++)
-		pv_set_pte_va(kmap_slot_vaddr(cpu, idx), kmap_window[cpu].pte0 - (idx << kmap_slot_shift),
-			      (pte_t){ t->kmap_local.pteval[idx] }, kmap_unmap_mode != KMAP_STRICT);
+		pv_set_pte_va(kmap_slot_vaddr(cpu, idx),
+			      kmap_window[cpu].pte0 - (idx << kmap_slot_shift),
+			      (pte_t){t->kmap_local.pteval[idx]}, kmap_unmap_mode != KMAP_STRICT);
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush();
 }
@@ -240,9 +240,10 @@ bool kmap_report_stale_fault(u32 vaddr, u32 eip)
 			continue;
 		idx = slot_index(cpu, vaddr);
 		if (idx < 0) {
-			pr_err("kmap: access to a guard slot at 0x%08x (eip 0x%08x): a map of CPU %u "
-			       "overran its page\n",
-			       vaddr, eip, cpu);
+			pr_err(
+			    "kmap: access to a guard slot at 0x%08x (eip 0x%08x): a map of CPU %u "
+			    "overran its page\n",
+			    vaddr, eip, cpu);
 		} else if (!slot_info[cpu][idx].live) {
 			pr_err("kmap: use after kunmap at 0x%08x (eip 0x%08x): CPU %u slot %d last "
 			       "mapped pfn 0x%x by %p, released by %p\n",

@@ -76,7 +76,7 @@ static __always_inline void unmap_strict_own(u32 va)
 	struct thread *t = current_thread();
 	unsigned idx = t->kmap_local.stack.depth - 1;
 
-	pv_set_pte_va(va, kmap_window[smp_processor_id()].pte0 - idx, (pte_t){ 0 }, true);
+	pv_set_pte_va(va, kmap_window[smp_processor_id()].pte0 - idx, (pte_t){0}, true);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 
@@ -97,7 +97,7 @@ static __always_inline void unmap_strict(void *vaddr)
 			return;
 		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, KMAP_CALLER);
 	}
-	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, (pte_t){ 0 }, true);
+	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, (pte_t){0}, true);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 

@@ -139,7 +139,7 @@ static void copy_highpage_costs_and_copies(struct ktest *t)
 static void memcpy_to_and_from_page(struct ktest *t)
 {
 	struct page *p = slot_page();
-	char in[32] = "pvkmap memcpy_to_page", out[32] = { 0 };
+	char in[32] = "pvkmap memcpy_to_page", out[32] = {0};
 
 	memcpy_to_page(p, PAGE_SIZE - sizeof(in), in, sizeof(in));
 	memcpy_from_page(out, p, PAGE_SIZE - sizeof(in), sizeof(out));

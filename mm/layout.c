@@ -6,7 +6,7 @@ struct mm_layout mm_layout;
 
 int layout_compute(struct mm_layout *l, pfn_t max_pfn, u64 vmalloc_size, u32 hypervisor_start)
 {
-	struct mm_layout n = { 0 };
+	struct mm_layout n = {0};
 	u64 top = hypervisor_start ? hypervisor_start : GiB(4);
 	s64 maxmem;
 
@@ -46,7 +46,8 @@ void layout_print(const struct mm_layout *l)
 	else
 		cprintf("  hypervisor : none\n");
 	cprintf("  fixmap     : 0x%08x - 0x%08llx   (%4u KiB)\n", l->fixaddr_start,
-		(u64)l->fixaddr_top + PAGE_SIZE, (l->fixaddr_top + PAGE_SIZE - l->fixaddr_start) >> 10);
+		(u64)l->fixaddr_top + PAGE_SIZE,
+		(l->fixaddr_top + PAGE_SIZE - l->fixaddr_start) >> 10);
 	cprintf("  pkmap      : 0x%08x - 0x%08x   (%4u KiB)\n", l->pkmap_base,
 		l->pkmap_base + LAST_PKMAP * PAGE_SIZE, (LAST_PKMAP * PAGE_SIZE) >> 10);
 	cprintf("  vmalloc    : 0x%08x - 0x%08x   (%4u MiB)\n", l->vmalloc_start, l->vmalloc_end,

@@ -43,7 +43,8 @@ static unsigned add_one(struct memmap *m, const struct firmware_entry *e, u64 me
 		return reject(m, e, "wraps past the end of the address space");
 	if (start >= PHYS_LIMIT) {
 		if (e->type != MEM_TYPE_RAM)
-			return 0; /* a hole we could never address anyway (e.g. a 64-bit PCI window) */
+			return 0; /* a hole we could never address anyway (e.g. a 64-bit PCI window)
+				   */
 		return reject(m, e, "starts above the 64 GiB PAE limit");
 	}
 	if (end > PHYS_LIMIT) {
@@ -66,7 +67,7 @@ static unsigned add_one(struct memmap *m, const struct firmware_entry *e, u64 me
 		return 0; /* smaller than a page once aligned, or above mem=: nothing usable */
 	if (m->nr_ram == MEMMAP_MAX)
 		return reject(m, e, "too many RAM entries");
-	insert_sorted(m->ram, &m->nr_ram, (struct mem_range){ start, end });
+	insert_sorted(m->ram, &m->nr_ram, (struct mem_range){start, end});
 	return 0;
 }
 
@@ -82,7 +83,7 @@ unsigned memmap_add_firmware(struct memmap *m, const struct firmware_entry *e, u
 
 void memmap_reserve(struct memmap *m, u64 start, u64 end)
 {
-	struct mem_range r = { ALIGN_DOWN(start, (u64)PAGE_SIZE), ALIGN_UP(end, (u64)PAGE_SIZE) };
+	struct mem_range r = {ALIGN_DOWN(start, (u64)PAGE_SIZE), ALIGN_UP(end, (u64)PAGE_SIZE)};
 	unsigned i, j;
 
 	if (r.start >= r.end)
@@ -118,11 +119,11 @@ unsigned memmap_free_ranges(const struct memmap *m, struct mem_range *out, unsig
 			if (r->end <= pos || r->start >= end)
 				continue;
 			if (r->start > pos && n < max)
-				out[n++] = (struct mem_range){ pos, r->start };
+				out[n++] = (struct mem_range){pos, r->start};
 			pos = MAX(pos, r->end);
 		}
 		if (pos < end && n < max)
-			out[n++] = (struct mem_range){ pos, end };
+			out[n++] = (struct mem_range){pos, end};
 	}
 	return n;
 }

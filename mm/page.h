@@ -16,7 +16,7 @@
 
 struct page {
 	u32 flags;
-	u32 order; /* buddy order while PG_buddy */
+	u32 order;	      /* buddy order while PG_buddy */
 	struct list_head lru; /* free-list link while free; the owner's while allocated */
 };
 

@@ -30,7 +30,8 @@ void set_page_address(const struct page *page, void *vaddr)
 
 	if (vaddr) {
 		struct page_address_map *pam =
-			&page_address_maps[((u32)(uintptr_t)vaddr - mm_layout.pkmap_base) >> PAGE_SHIFT];
+		    &page_address_maps[((u32)(uintptr_t)vaddr - mm_layout.pkmap_base) >>
+				       PAGE_SHIFT];
 
 		BUG_ON((u32)(uintptr_t)vaddr - mm_layout.pkmap_base >= LAST_PKMAP * PAGE_SIZE);
 		pam->page = page;

@@ -36,7 +36,8 @@ static inline unsigned page_address_hash(const struct page *page)
 /* @page's address in bucket @h, or NULL; the caller holds the bucket lock or kmap_lock. */
 static inline void *page_address_lookup(unsigned h, const struct page *page)
 {
-	for (const struct page_address_map *pam = page_address_htable[h].first; pam; pam = pam->next)
+	for (const struct page_address_map *pam = page_address_htable[h].first; pam;
+	     pam = pam->next)
 		if (pam->page == page)
 			return pam->vaddr;
 	return NULL;

@@ -18,7 +18,7 @@ static inline u64 pgprot_masked(u64 prot)
 /* An entry mapping @pfn with a protection already passed through pgprot_masked(). */
 static inline pte_t pfn_pte_masked(pfn_t pfn, u64 masked_prot)
 {
-	return (pte_t){ (pv_pfn_to_frame(pfn) << PAGE_SHIFT) | masked_prot };
+	return (pte_t){(pv_pfn_to_frame(pfn) << PAGE_SHIFT) | masked_prot};
 }
 
 /* Every platform accepts the present bit: kept out of the mask so the compiler sees it. */
@@ -29,12 +29,12 @@ static inline pte_t pfn_pte(pfn_t pfn, u64 prot)
 
 static inline pmd_t pmd_make_table(pfn_t pt_pfn)
 {
-	return (pmd_t){ (pv_pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE };
+	return (pmd_t){(pv_pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE};
 }
 
 static inline pud_t pud_make_table(pfn_t pmd_pfn)
 {
-	return (pud_t){ (pv_pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT };
+	return (pud_t){(pv_pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT};
 }
 
 static inline pfn_t pte_pfn(pte_t pte)

@@ -18,7 +18,7 @@
 
 static struct pkmap_slots pkmap;
 static spinlock_t kmap_lock;
-static struct wait_queue pkmap_wait = { .waiters = { &pkmap_wait.waiters, &pkmap_wait.waiters } };
+static struct wait_queue pkmap_wait = {.waiters = {&pkmap_wait.waiters, &pkmap_wait.waiters}};
 /* Who last mapped each slot, for the use-after-kunmap report. */
 static const void *pkmap_owner[LAST_PKMAP];
 u64 pkmap_sleeps;
@@ -76,7 +76,7 @@ static void flush_window(void)
 	pv_flush_tlb_all();
 }
 
-static const struct pkmap_slot_ops pkmap_ops = { clear_slot, flush_window };
+static const struct pkmap_slot_ops pkmap_ops = {clear_slot, flush_window};
 
 static unsigned slot_of(const void *vaddr)
 {

@@ -23,7 +23,7 @@ struct pkmap_slots {
 /* What the caller does to the page tables when the logic says so. */
 struct pkmap_slot_ops {
 	void (*clear)(unsigned nr, const struct page *page); /* unmap a count-1 slot */
-	void (*flush)(void);				       /* one flush of the window */
+	void (*flush)(void);				     /* one flush of the window */
 };
 
 /*
@@ -31,7 +31,8 @@ struct pkmap_slot_ops {
  * way means a wrap: every count-1 slot is cleared and the window flushed once. Returns the
  * slot (its count set to 1, page recorded), or -1 when every slot is in use.
  */
-int pkmap_slot_get(struct pkmap_slots *s, const struct page *page, const struct pkmap_slot_ops *ops);
+int pkmap_slot_get(struct pkmap_slots *s, const struct page *page,
+		   const struct pkmap_slot_ops *ops);
 /* Clear every slot with count 1 and, if any was, flush the window once (done on a wrap). */
 void pkmap_slots_flush_unused(struct pkmap_slots *s, const struct pkmap_slot_ops *ops);
 /* Panics: slot @nr was used while free, or put with no user left. */

@@ -9,9 +9,9 @@
 
 static const char *too_little_highmem(void)
 {
-	return zones[ZONE_HIGHMEM].free_pages >= 4 * LAST_PKMAP ?
-		       NULL :
-		       "fewer free highmem pages than 4 pkmap windows (2048)";
+	return zones[ZONE_HIGHMEM].free_pages >= 4 * LAST_PKMAP
+		   ? NULL
+		   : "fewer free highmem pages than 4 pkmap windows (2048)";
 }
 
 static struct page *high_page(struct ktest *t)
@@ -217,6 +217,6 @@ static void pool_release(void)
 }
 
 KTEST_SUITE_DEF(pkmap, too_little_highmem, pool_release, KTEST_CASE(kmap_lowmem_uses_no_slot),
-	       KTEST_CASE(kmap_free_slot_and_remap_costs), KTEST_CASE(pkmap_wrap_flushes_once),
-	       KTEST_CASE(page_address_is_null_after_kunmap_and_wrap),
-	       KTEST_CASE(pkmap_513th_caller_sleeps_until_a_kunmap));
+		KTEST_CASE(kmap_free_slot_and_remap_costs), KTEST_CASE(pkmap_wrap_flushes_once),
+		KTEST_CASE(page_address_is_null_after_kunmap_and_wrap),
+		KTEST_CASE(pkmap_513th_caller_sleeps_until_a_kunmap));

@@ -58,7 +58,7 @@ static void remap_one(void)
 
 static void remap_teardown(void)
 {
-	pv_set_pte_va(scratch_va, scratch_pte, (pte_t){ 0 }, true);
+	pv_set_pte_va(scratch_va, scratch_pte, (pte_t){0}, true);
 }
 
 BENCH(remap_pte_and_flush, 1, remap_setup, remap_one, remap_teardown);
@@ -96,11 +96,11 @@ static void lazy_teardown(void)
 	pv_flush_tlb_all();
 }
 
-#define LAZY_BENCH(n)                                 \
-	static void lazy_##n(void)                    \
-	{                                             \
-		lazy_updates(n);                      \
-	}                                             \
+#define LAZY_BENCH(n)                                                                              \
+	static void lazy_##n(void)                                                                 \
+	{                                                                                          \
+		lazy_updates(n);                                                                   \
+	}                                                                                          \
 	BENCH(lazy_mmu_##n##_updates, n, lazy_setup, lazy_##n, lazy_teardown)
 LAZY_BENCH(1);
 LAZY_BENCH(8);

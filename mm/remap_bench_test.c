@@ -19,23 +19,15 @@ struct want {
 
 /* Per iteration. Lazy sections hold set_pte updates; the rest is set_pte_va (flush folded). */
 static const struct want wants[] = {
-	{ "remap_pte_and_flush", 0, 1, 1, 0, 0, 0 },
-	{ "lazy_mmu_1_updates", 1, 0, 0, 0, 0, 1 },
-	{ "lazy_mmu_8_updates", 8, 0, 0, 0, 0, 1 },
-	{ "lazy_mmu_32_updates", 32, 0, 0, 0, 0, 1 },
-	{ "lazy_mmu_128_updates", 128, 0, 0, 0, 0, 1 },
-	{ "lazy_mmu_512_updates", 512, 0, 0, 0, 0, 1 },
-	{ "kmap_atomic_strict", 0, 2, 1, 0, 0, 0 },
-	{ "kmap_atomic_lazy", 0, 1, 1, 0, 0, 0 },
-	{ "kmap_atomic_nested4", 0, 8, 4, 0, 0, 0 },
-	{ "kmap_already_mapped", 0, 0, 0, 0, 0, 0 },
-	{ "kmap_local_pair", 0, 2, 1, 0, 0, 0 },
-	{ "kmap_local_across_switch", 0, 4, 2, 0, 0, 0 },
-	{ "copy_highpage", 0, 4, 2, 0, 0, 0 },
-	{ "clear_highpage", 0, 2, 1, 0, 0, 0 },
-	{ "flush_tlb_all", 0, 0, 0, 1, 0, 0 },
-	{ "load_cr3", 0, 0, 0, 0, 1, 0 },
-	/* addrspace_create_pin_destroy_64: mm/addrspace_test.c asserts its costs. */
+    {"remap_pte_and_flush", 0, 1, 1, 0, 0, 0},	  {"lazy_mmu_1_updates", 1, 0, 0, 0, 0, 1},
+    {"lazy_mmu_8_updates", 8, 0, 0, 0, 0, 1},	  {"lazy_mmu_32_updates", 32, 0, 0, 0, 0, 1},
+    {"lazy_mmu_128_updates", 128, 0, 0, 0, 0, 1}, {"lazy_mmu_512_updates", 512, 0, 0, 0, 0, 1},
+    {"kmap_atomic_strict", 0, 2, 1, 0, 0, 0},	  {"kmap_atomic_lazy", 0, 1, 1, 0, 0, 0},
+    {"kmap_atomic_nested4", 0, 8, 4, 0, 0, 0},	  {"kmap_already_mapped", 0, 0, 0, 0, 0, 0},
+    {"kmap_local_pair", 0, 2, 1, 0, 0, 0},	  {"kmap_local_across_switch", 0, 4, 2, 0, 0, 0},
+    {"copy_highpage", 0, 4, 2, 0, 0, 0},	  {"clear_highpage", 0, 2, 1, 0, 0, 0},
+    {"flush_tlb_all", 0, 0, 0, 1, 0, 0},	  {"load_cr3", 0, 0, 0, 0, 1, 0},
+    /* addrspace_create_pin_destroy_64: mm/addrspace_test.c asserts its costs. */
 };
 
 static void check(struct ktest *t, const struct want *w)
@@ -100,8 +92,10 @@ static void every_benchmark_costs_what_the_table_says(struct ktest *t)
 /* The kmap benchmarks need pages that take slots: highmem (they turn force-map off). */
 static const char *too_little_highmem(void)
 {
-	return zones[ZONE_HIGHMEM].free_pages > 1024 ? NULL :
-						      "fewer free highmem pages than the pool (1024)";
+	return zones[ZONE_HIGHMEM].free_pages > 1024
+		   ? NULL
+		   : "fewer free highmem pages than the pool (1024)";
 }
 
-KTEST_SUITE_IF(bench_counts, too_little_highmem, KTEST_CASE(every_benchmark_costs_what_the_table_says));
+KTEST_SUITE_IF(bench_counts, too_little_highmem,
+	       KTEST_CASE(every_benchmark_costs_what_the_table_says));

@@ -3,17 +3,18 @@
 #include "guest/printk.h"
 
 struct zone zones[MAX_NR_ZONES];
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
+static const char *const zone_names[MAX_NR_ZONES] = {"DMA", "Normal", "HighMem"};
 
 void zones_init(const struct mm_layout *l, const struct memmap *m)
 {
 	pfn_t dma_end = MIN(DMA_LIMIT_PFN, l->max_low_pfn);
-	pfn_t bounds[MAX_NR_ZONES + 1] = { 0, dma_end, l->max_low_pfn, MAX(l->max_pfn, l->max_low_pfn) };
+	pfn_t bounds[MAX_NR_ZONES + 1] = {0, dma_end, l->max_low_pfn,
+					  MAX(l->max_pfn, l->max_low_pfn)};
 
 	for (unsigned i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
 
-		*z = (struct zone){ .name = zone_names[i] };
+		*z = (struct zone){.name = zone_names[i]};
 		z->start_pfn = bounds[i];
 		z->end_pfn = bounds[i + 1];
 		z->present_pages = memmap_ram_pages(m, z->start_pfn, z->end_pfn);
@@ -60,7 +61,7 @@ void zones_print(void)
 		const struct zone *z = &zones[i];
 
 		cprintf("  %-8s [0x%07x, 0x%07x)  %10llu %10llu %10llu %8llu\n", z->name,
-			z->start_pfn, z->end_pfn, z->present_pages, z->managed_pages,
-			z->free_pages, z->present_pages >> (20 - PAGE_SHIFT));
+			z->start_pfn, z->end_pfn, z->present_pages, z->managed_pages, z->free_pages,
+			z->present_pages >> (20 - PAGE_SHIFT));
 	}
 }

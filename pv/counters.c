@@ -54,7 +54,8 @@ void pv_counters_print_table(void)
 					c->count[op], c->cycles[op],
 					c->count[op] ? c->cycles[op] / c->count[op] : 0);
 			else
-				cprintf("  %-4u %-16s %12llu\n", cpu, pv_op_names[op], c->count[op]);
+				cprintf("  %-4u %-16s %12llu\n", cpu, pv_op_names[op],
+					c->count[op]);
 		}
 	}
 	if (pv_cpu && pv_cpu->counters_table)

@@ -50,7 +50,8 @@ pfn_t counters_page_init(const char *const *hnames, unsigned nr_h,
 	page->cpu_stride = 8 * (2 * PV_OP_NR + 2 * nr_h);
 	page->size = page->cpus_offset + NR_CPUS * page->cpu_stride;
 	if (page->size > PVKMAP_COUNTERS_SIZE) /* cannot happen with today's constants */
-		page->nr_cpus = (u16)((PVKMAP_COUNTERS_SIZE - page->cpus_offset) / page->cpu_stride);
+		page->nr_cpus =
+		    (u16)((PVKMAP_COUNTERS_SIZE - page->cpus_offset) / page->cpu_stride);
 	strlcpy(page->backend, pv_mmu->name, sizeof(page->backend));
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		strlcpy(name_slot(op), pv_op_names[op], PVKMAP_COUNTERS_NAME_LEN);

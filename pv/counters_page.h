@@ -28,17 +28,17 @@
 struct pvkmap_counters_header {
 	uint32_t magic;
 	uint16_t version;
-	uint16_t header_size;	/* sizeof(struct pvkmap_counters_header) */
-	uint32_t size;		/* bytes of the page in use, <= PVKMAP_COUNTERS_SIZE */
-	uint32_t seq;		/* odd while being written */
-	uint16_t nr_cpus;	/* CPU blocks present */
-	uint16_t nr_ops;	/* MMU operations per CPU */
-	uint16_t nr_hcalls;	/* hypercall slots per CPU (0 natively) */
-	uint16_t name_len;	/* PVKMAP_COUNTERS_NAME_LEN */
+	uint16_t header_size; /* sizeof(struct pvkmap_counters_header) */
+	uint32_t size;	      /* bytes of the page in use, <= PVKMAP_COUNTERS_SIZE */
+	uint32_t seq;	      /* odd while being written */
+	uint16_t nr_cpus;     /* CPU blocks present */
+	uint16_t nr_ops;      /* MMU operations per CPU */
+	uint16_t nr_hcalls;   /* hypercall slots per CPU (0 natively) */
+	uint16_t name_len;    /* PVKMAP_COUNTERS_NAME_LEN */
 	uint32_t names_offset;
 	uint32_t cpus_offset;
-	uint32_t cpu_stride;	/* bytes per CPU block: 8 * (2 * nr_ops + 2 * nr_hcalls) */
-	char backend[16];	/* "native", "xen" */
+	uint32_t cpu_stride; /* bytes per CPU block: 8 * (2 * nr_ops + 2 * nr_hcalls) */
+	char backend[16];    /* "native", "xen" */
 };
 
 #endif

@@ -9,20 +9,27 @@ const struct pv_cpu_ops *pv_cpu;
 struct pv_counters pv_counters[NR_CPUS];
 
 const char *const pv_op_names[PV_OP_NR] = {
-	[PV_SET_PTE] = "set_pte",	      [PV_SET_PTE_VA] = "set_pte_va",
-	[PV_PTE_CLEAR] = "pte_clear",	      [PV_SET_PMD] = "set_pmd",
-	[PV_SET_PUD] = "set_pud",	      [PV_FLUSH_ONE] = "flush_tlb_one",
-	[PV_FLUSH_LOCAL] = "flush_tlb_local", [PV_FLUSH_ALL] = "flush_tlb_all",
-	[PV_LOAD_CR3] = "load_cr3",	      [PV_PIN] = "pin_table",
-	[PV_UNPIN] = "unpin_table",	      [PV_LAZY_ENTER] = "lazy_mmu_enter",
-	[PV_LAZY_LEAVE] = "lazy_mmu_leave",     [PV_ALLOC_TABLE] = "alloc_table",
+    [PV_SET_PTE] = "set_pte",
+    [PV_SET_PTE_VA] = "set_pte_va",
+    [PV_PTE_CLEAR] = "pte_clear",
+    [PV_SET_PMD] = "set_pmd",
+    [PV_SET_PUD] = "set_pud",
+    [PV_FLUSH_ONE] = "flush_tlb_one",
+    [PV_FLUSH_LOCAL] = "flush_tlb_local",
+    [PV_FLUSH_ALL] = "flush_tlb_all",
+    [PV_LOAD_CR3] = "load_cr3",
+    [PV_PIN] = "pin_table",
+    [PV_UNPIN] = "unpin_table",
+    [PV_LAZY_ENTER] = "lazy_mmu_enter",
+    [PV_LAZY_LEAVE] = "lazy_mmu_leave",
+    [PV_ALLOC_TABLE] = "alloc_table",
 };
 
 const bool pv_op_cycles_measured =
 #ifdef PVKMAP_OP_CYCLES
-	true;
+    true;
 #else
-	false;
+    false;
 #endif
 
 u64 pv_backend_pfn_to_frame(u64 pfn)
@@ -32,12 +39,12 @@ u64 pv_backend_pfn_to_frame(u64 pfn)
 
 void pv_backend_set_pte(pte_t *ptep, u64 val)
 {
-	pv_mmu->set_pte(ptep, (pte_t){ val });
+	pv_mmu->set_pte(ptep, (pte_t){val});
 }
 
 void pv_backend_set_pte_va(u32 vaddr, pte_t *ptep, u64 val, bool flush)
 {
-	pv_mmu->set_pte_va(vaddr, ptep, (pte_t){ val }, flush);
+	pv_mmu->set_pte_va(vaddr, ptep, (pte_t){val}, flush);
 }
 
 void pv_backend_lazy_flush(void)
@@ -60,13 +67,20 @@ void pv_counters_fold(void)
 }
 
 const char *const pv_event_names[PV_EV_NR] = {
-	[PV_EV_MMU_UPDATE] = "mmu_update",     [PV_EV_UPDATE_VA_MAPPING] = "update_va_mapping",
-	[PV_EV_MMUEXT_OP] = "mmuext_op",       [PV_EV_MULTICALL] = "multicall",
-	[PV_EV_EVTCHN_OP] = "event_channel_op", [PV_EV_SCHED_OP] = "sched_op",
-	[PV_EV_SET_TIMER_OP] = "set_timer_op", [PV_EV_XEN_VERSION] = "xen_version",
-	[PV_EV_CONSOLE_IO] = "console_io",     [PV_EV_MEMORY_OP] = "memory_op",
-	[PV_EV_VCPU_OP] = "vcpu_op",	       [PV_EV_CALLBACK_OP] = "callback_op",
-	[PV_EV_PAGE_UPDATES] = "page_updates", [PV_EV_MMUEXT_OPS] = "mmuext_ops",
+    [PV_EV_MMU_UPDATE] = "mmu_update",
+    [PV_EV_UPDATE_VA_MAPPING] = "update_va_mapping",
+    [PV_EV_MMUEXT_OP] = "mmuext_op",
+    [PV_EV_MULTICALL] = "multicall",
+    [PV_EV_EVTCHN_OP] = "event_channel_op",
+    [PV_EV_SCHED_OP] = "sched_op",
+    [PV_EV_SET_TIMER_OP] = "set_timer_op",
+    [PV_EV_XEN_VERSION] = "xen_version",
+    [PV_EV_CONSOLE_IO] = "console_io",
+    [PV_EV_MEMORY_OP] = "memory_op",
+    [PV_EV_VCPU_OP] = "vcpu_op",
+    [PV_EV_CALLBACK_OP] = "callback_op",
+    [PV_EV_PAGE_UPDATES] = "page_updates",
+    [PV_EV_MMUEXT_OPS] = "mmuext_ops",
 };
 
 void pv_counts_snapshot(struct pv_counts *s)

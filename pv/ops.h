@@ -16,20 +16,20 @@
 
 /* Counted operations, in report order. */
 enum pv_op {
-	PV_SET_PTE,	  /* write an L1 entry */
-	PV_SET_PTE_VA,	  /* write the L1 entry that maps a known address */
-	PV_PTE_CLEAR,	  /* zero an L1 entry */
-	PV_SET_PMD,	  /* write an L2 entry */
-	PV_SET_PUD,	  /* write an L3 (PDPT) entry */
-	PV_FLUSH_ONE,	  /* invalidate one address in this CPU's TLB */
-	PV_FLUSH_LOCAL,	  /* this CPU's non-global TLB entries */
-	PV_FLUSH_ALL,	  /* the whole TLB, global entries too */
-	PV_LOAD_CR3,	  /* switch to another page-table tree */
-	PV_PIN,		  /* pin a page-table tree (Xen validates it once) */
-	PV_UNPIN,	  /* unpin it */
-	PV_LAZY_ENTER,	  /* start batching updates */
-	PV_LAZY_LEAVE,	  /* issue the batch and stop batching */
-	PV_ALLOC_TABLE,	  /* turn a frame into an empty page table */
+	PV_SET_PTE,	/* write an L1 entry */
+	PV_SET_PTE_VA,	/* write the L1 entry that maps a known address */
+	PV_PTE_CLEAR,	/* zero an L1 entry */
+	PV_SET_PMD,	/* write an L2 entry */
+	PV_SET_PUD,	/* write an L3 (PDPT) entry */
+	PV_FLUSH_ONE,	/* invalidate one address in this CPU's TLB */
+	PV_FLUSH_LOCAL, /* this CPU's non-global TLB entries */
+	PV_FLUSH_ALL,	/* the whole TLB, global entries too */
+	PV_LOAD_CR3,	/* switch to another page-table tree */
+	PV_PIN,		/* pin a page-table tree (Xen validates it once) */
+	PV_UNPIN,	/* unpin it */
+	PV_LAZY_ENTER,	/* start batching updates */
+	PV_LAZY_LEAVE,	/* issue the batch and stop batching */
+	PV_ALLOC_TABLE, /* turn a frame into an empty page table */
 	PV_OP_NR
 };
 
@@ -150,24 +150,24 @@ static inline void pv_count_op(enum pv_op op, unsigned n)
  * make OP_CYCLES=1 each is also timed (two TSC reads: dear next to a native PTE write).
  */
 #ifdef PVKMAP_OP_CYCLES
-#define PV_OP(op, native_call, backend_call)                                        \
-	do {                                                                        \
-		u64 t0_ = rdtsc();                                                  \
-		pv_count_op(op, 1);                                                 \
-		if (pv_is_native())                                                      \
-			native_call;                                                \
-		else                                                                \
-			backend_call;                                               \
-		pv_counters[smp_processor_id()].cycles[op] += rdtsc() - t0_;       \
+#define PV_OP(op, native_call, backend_call)                                                       \
+	do {                                                                                       \
+		u64 t0_ = rdtsc();                                                                 \
+		pv_count_op(op, 1);                                                                \
+		if (pv_is_native())                                                                \
+			native_call;                                                               \
+		else                                                                               \
+			backend_call;                                                              \
+		pv_counters[smp_processor_id()].cycles[op] += rdtsc() - t0_;                       \
 	} while (0)
 #else
-#define PV_OP(op, native_call, backend_call) \
-	do {                                 \
-		pv_count_op(op, 1);          \
-		if (pv_is_native())               \
-			native_call;         \
-		else                         \
-			backend_call;        \
+#define PV_OP(op, native_call, backend_call)                                                       \
+	do {                                                                                       \
+		pv_count_op(op, 1);                                                                \
+		if (pv_is_native())                                                                \
+			native_call;                                                               \
+		else                                                                               \
+			backend_call;                                                              \
 	} while (0)
 #endif
 

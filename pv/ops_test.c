@@ -15,7 +15,8 @@ static void expect_deltas(struct ktest *t, const struct pv_counts *s, const u64 
 	pv_counts_since(s, &d);
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		ktest_check(t, d.op[op] == want[op], __FILE__, __LINE__,
-			    "%s: %llu operations, expected %llu", pv_op_names[op], d.op[op], want[op]);
+			    "%s: %llu operations, expected %llu", pv_op_names[op], d.op[op],
+			    want[op]);
 }
 
 /* Map a page at the scratch fixmap, use it, unmap: a set with flush and a clear with flush. */
@@ -25,7 +26,7 @@ static void scratch_map_counts_and_unmaps(struct ktest *t)
 	pte_t *ptep = lookup_pte(va);
 	struct page *page = alloc_page(GFP_KERNEL);
 	struct pv_counts s;
-	u64 want[PV_OP_NR] = { 0 };
+	u64 want[PV_OP_NR] = {0};
 
 	if (!KT_EXPECT(t, ptep && page))
 		return;
@@ -48,7 +49,7 @@ static void scratch_map_counts_and_unmaps(struct ktest *t)
 static void flushes_and_lazy_mode_count_once_each(struct ktest *t)
 {
 	struct pv_counts s;
-	u64 want[PV_OP_NR] = { 0 };
+	u64 want[PV_OP_NR] = {0};
 
 	pv_counts_snapshot(&s);
 	pv_flush_tlb_local();
@@ -77,7 +78,7 @@ static void remap_shows_new_frame_after_flush(struct ktest *t)
 	pv_set_pte(ptep, pfn_pte(page_to_pfn(b), PAGE_KERNEL));
 	pv_flush_tlb_one(va);
 	KT_EXPECT_EQ(t, *(volatile u32 *)(uintptr_t)va, 0xbbbb0002);
-	pv_set_pte_va(va, ptep, (pte_t){ 0 }, true);
+	pv_set_pte_va(va, ptep, (pte_t){0}, true);
 	__free_pages(a, 0);
 	__free_pages(b, 0);
 }

@@ -10,9 +10,15 @@
 
 #include "guest/lib/types.h"
 
-typedef struct { u64 val; } pte_t;
-typedef struct { u64 val; } pmd_t;
-typedef struct { u64 val; } pud_t;
+typedef struct {
+	u64 val;
+} pte_t;
+typedef struct {
+	u64 val;
+} pmd_t;
+typedef struct {
+	u64 val;
+} pud_t;
 
 #define _PAGE_PRESENT (1ull << 0)
 #define _PAGE_RW (1ull << 1)
@@ -29,7 +35,8 @@ typedef struct { u64 val; } pud_t;
 #define PTE_FRAME_MASK 0x000ffffffffff000ull
 
 /* Protections for kernel mappings; the backend drops bits its platform refuses. */
-#define PAGE_KERNEL (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
+#define PAGE_KERNEL                                                                                \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
 #define PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX)
 #define PAGE_KERNEL_RX (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
 #define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)

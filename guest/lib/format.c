@@ -42,7 +42,7 @@ static void put_num(struct outbuf *o, u64 v, unsigned base, bool upper, bool neg
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { buf, size, 0 };
+	struct outbuf o = {buf, size, 0};
 
 	for (; *fmt; fmt++) {
 		bool zero = false, left = false, upper = false;
@@ -84,7 +84,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
-			s64 v = lng >= 2 ? va_arg(ap, long long) : lng ? va_arg(ap, long) : va_arg(ap, int);
+			s64 v = lng >= 2 ? va_arg(ap, long long)
+				: lng	 ? va_arg(ap, long)
+					 : va_arg(ap, int);
 			put_num(&o, v < 0 ? -(u64)v : (u64)v, 10, false, v < 0, width, zero, left);
 			break;
 		}
@@ -92,7 +94,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'x':
 		case 'X': {
 			u64 v = lng >= 2 ? va_arg(ap, unsigned long long)
-			      : lng	 ? va_arg(ap, unsigned long)
+				: lng	 ? va_arg(ap, unsigned long)
 					 : va_arg(ap, unsigned int);
 			upper = *fmt == 'X';
 			put_num(&o, v, *fmt == 'u' ? 10 : 16, upper, false, width, zero, left);

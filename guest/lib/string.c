@@ -1,4 +1,5 @@
-/* The few libc string routines a freestanding kernel needs (gcc may emit calls to memcpy/memset). */
+/* The few libc string routines a freestanding kernel needs (gcc may emit calls to memcpy/memset).
+ */
 #include "guest/lib/string.h"
 
 /*

@@ -11,7 +11,7 @@ extern const u32 __pv_branches_start[], __pv_branches_end[];
  */
 void pv_branches_patch_native(void)
 {
-	static const u8 nop5[PV_BRANCH_BYTES] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	static const u8 nop5[PV_BRANCH_BYTES] = {0x0f, 0x1f, 0x44, 0x00, 0x00};
 	u32 a, b, c, d;
 
 	for (const u32 *site = __pv_branches_start; site < __pv_branches_end; site++)

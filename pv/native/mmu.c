@@ -85,29 +85,29 @@ static void native_nop(void)
 }
 
 static struct pv_mmu_ops native_mmu_ops = {
-	.name = "native",
-	.kind = PV_BACKEND_NATIVE,
-	.strategy = "n/a",
-	.updates_per_batch = 1,
-	.pfn_to_frame = identity,
-	.frame_to_pfn = identity,
-	.prot_mask = ~0ull,
-	.tables_readonly = false,
-	.alloc_table = native_alloc_table,
-	.set_pte = table_set_pte,
-	.set_pte_va = table_set_pte_va,
-	.pte_clear = table_pte_clear,
-	.set_pmd = table_set_pmd,
-	.set_pud = native_set_pud,
-	.flush_tlb_one = table_flush_tlb_one,
-	.flush_tlb_local = table_flush_tlb_local,
-	.flush_tlb_all = table_flush_tlb_all,
-	.load_cr3 = table_load_cr3,
-	.pin_table = native_nop_pfn,
-	.unpin_table = native_nop_pfn,
-	.lazy_enter = native_nop,
-	.lazy_leave = native_nop,
-	.lazy_flush = native_nop,
+    .name = "native",
+    .kind = PV_BACKEND_NATIVE,
+    .strategy = "n/a",
+    .updates_per_batch = 1,
+    .pfn_to_frame = identity,
+    .frame_to_pfn = identity,
+    .prot_mask = ~0ull,
+    .tables_readonly = false,
+    .alloc_table = native_alloc_table,
+    .set_pte = table_set_pte,
+    .set_pte_va = table_set_pte_va,
+    .pte_clear = table_pte_clear,
+    .set_pmd = table_set_pmd,
+    .set_pud = native_set_pud,
+    .flush_tlb_one = table_flush_tlb_one,
+    .flush_tlb_local = table_flush_tlb_local,
+    .flush_tlb_all = table_flush_tlb_all,
+    .load_cr3 = table_load_cr3,
+    .pin_table = native_nop_pfn,
+    .unpin_table = native_nop_pfn,
+    .lazy_enter = native_nop,
+    .lazy_leave = native_nop,
+    .lazy_flush = native_nop,
 };
 
 static u32 native_read_cr2(void)
@@ -140,13 +140,13 @@ static void table_irq_restore(unsigned long flags)
 }
 
 static const struct pv_cpu_ops native_cpu_ops = {
-	.name = "native",
-	.irq_save = table_irq_save,
-	.irq_restore = table_irq_restore,
-	.read_cr2 = native_read_cr2,
-	.shutdown = native_shutdown,
-	.idle_halt = native_idle_halt,
-	.timer_start = native_timer_start,
+    .name = "native",
+    .irq_save = table_irq_save,
+    .irq_restore = table_irq_restore,
+    .read_cr2 = native_read_cr2,
+    .shutdown = native_shutdown,
+    .idle_halt = native_idle_halt,
+    .timer_start = native_timer_start,
 };
 
 void native_pv_init(void)

@@ -16,7 +16,7 @@ static void console_io_write(const char *s, size_t n)
 		console_io_broken = true; /* a stock Xen may refuse domU writes: use the ring */
 }
 
-static const struct console console_io = { "xen-console-io", console_io_write };
+static const struct console console_io = {"xen-console-io", console_io_write};
 
 static void notify(void)
 {
@@ -59,7 +59,7 @@ static void ring_write(const char *s, size_t n)
 	notify();
 }
 
-static const struct console ring_console = { "xen-console-ring", ring_write };
+static const struct console ring_console = {"xen-console-ring", ring_write};
 
 void xen_console_early_init(void)
 {

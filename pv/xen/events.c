@@ -48,7 +48,8 @@ static void dispatch_pending(void)
 			xen_ulong_t bits;
 
 			sel &= sel - 1;
-			bits = xen_shared_info->evtchn_pending[word] & ~xen_shared_info->evtchn_mask[word];
+			bits = xen_shared_info->evtchn_pending[word] &
+			       ~xen_shared_info->evtchn_mask[word];
 			while (bits) {
 				unsigned bit = __builtin_ctzl(bits);
 				unsigned port = word * sizeof(xen_ulong_t) * 8 + bit;
@@ -85,7 +86,7 @@ asmlinkage void xen_evtchn_upcall(void)
 
 void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port))
 {
-	struct evtchn_unmask unmask = { .port = port };
+	struct evtchn_unmask unmask = {.port = port};
 
 	BUG_ON(port >= NR_PORTS);
 	handlers[port] = handler;
@@ -94,7 +95,7 @@ void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port))
 
 void xen_evtchn_unbind(unsigned port)
 {
-	struct evtchn_close close = { .port = port };
+	struct evtchn_close close = {.port = port};
 
 	xen_event_channel_op(EVTCHNOP_close, &close);
 	handlers[port] = NULL;
@@ -102,7 +103,7 @@ void xen_evtchn_unbind(unsigned port)
 
 void xen_evtchn_send(unsigned port)
 {
-	struct evtchn_send send = { .port = port };
+	struct evtchn_send send = {.port = port};
 
 	xen_event_channel_op(EVTCHNOP_send, &send);
 }
@@ -125,12 +126,12 @@ extern char xen_event_callback[], xen_failsafe_callback[];
 void xen_events_init(void)
 {
 	struct callback_register event = {
-		.type = CALLBACKTYPE_event,
-		.address = { FLAT_KERNEL_CS, (unsigned long)xen_event_callback },
+	    .type = CALLBACKTYPE_event,
+	    .address = {FLAT_KERNEL_CS, (unsigned long)xen_event_callback},
 	};
 	struct callback_register failsafe = {
-		.type = CALLBACKTYPE_failsafe,
-		.address = { FLAT_KERNEL_CS, (unsigned long)xen_failsafe_callback },
+	    .type = CALLBACKTYPE_failsafe,
+	    .address = {FLAT_KERNEL_CS, (unsigned long)xen_failsafe_callback},
 	};
 
 	xen_callback_register(&event);

@@ -14,7 +14,7 @@ static const struct {
 	int value;
 	const char *name;
 } xen_errnos[] = {
-#define XEN_ERRNO(name, value) { value, #name },
+#define XEN_ERRNO(name, value) {value, #name},
 #include <xen/errno.h>
 #undef XEN_ERRNO
 };
@@ -50,7 +50,7 @@ static bool takes_command(unsigned nr)
  * into each typed wrapper (a call would cost ~35 instructions more).
  */
 static inline __attribute__((always_inline)) long raw_hypercall(unsigned nr, u32 a1, u32 a2, u32 a3,
-							    u32 a4, u32 a5)
+								u32 a4, u32 a5)
 {
 	u32 target = (u32)(uintptr_t)hypercall_page + nr * 32;
 	struct xen_counters *c = &xen_counters[smp_processor_id()];
@@ -107,10 +107,11 @@ void xen_mmu_update(mmu_update_t *req, unsigned count)
 
 	xen_counters[smp_processor_id()].page_updates += count;
 	if (rc < 0 || done != count)
-		panic("xen: mmu_update(req[%u] ptr=0x%llx val=0x%llx, count=%u, DOMID_SELF) failed: "
-		      "%ld (%s), %u done",
-		      done, req[done < count ? done : 0].ptr,
-		      req[done < count ? done : 0].val, count, rc, errno_name(rc), done);
+		panic(
+		    "xen: mmu_update(req[%u] ptr=0x%llx val=0x%llx, count=%u, DOMID_SELF) failed: "
+		    "%ld (%s), %u done",
+		    done, req[done < count ? done : 0].ptr, req[done < count ? done : 0].val, count,
+		    rc, errno_name(rc), done);
 }
 
 void xen_mmuext_op(struct mmuext_op *op, unsigned count)
@@ -130,8 +131,8 @@ void xen_mmuext_op(struct mmuext_op *op, unsigned count)
 
 void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags)
 {
-	long rc = raw_hypercall(__HYPERVISOR_update_va_mapping, vaddr, (u32)pte,
-				(u32)(pte >> 32), flags, 0);
+	long rc = raw_hypercall(__HYPERVISOR_update_va_mapping, vaddr, (u32)pte, (u32)(pte >> 32),
+				flags, 0);
 
 	if (rc < 0)
 		panic("xen: update_va_mapping(va=0x%08x pte=0x%llx flags=0x%x) failed: %ld (%s)",
@@ -169,8 +170,8 @@ void xen_set_trap_table(const trap_info_t *table)
 
 void xen_callback_register(struct callback_register *cb)
 {
-	long rc = raw_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register,
-				(u32)(uintptr_t)cb, 0, 0, 0);
+	long rc = raw_hypercall(__HYPERVISOR_callback_op, CALLBACKOP_register, (u32)(uintptr_t)cb,
+				0, 0, 0);
 
 	if (rc < 0)
 		panic("xen: callback_op(register, type=%u eip=0x%lx) failed: %ld (%s)", cb->type,
@@ -215,8 +216,8 @@ void xen_vm_assist(unsigned cmd, unsigned type)
 
 void xen_event_channel_op(int cmd, void *arg)
 {
-	long rc = raw_hypercall(__HYPERVISOR_event_channel_op, (u32)cmd, (u32)(uintptr_t)arg, 0,
-				0, 0);
+	long rc =
+	    raw_hypercall(__HYPERVISOR_event_channel_op, (u32)cmd, (u32)(uintptr_t)arg, 0, 0, 0);
 
 	if (rc < 0)
 		panic("xen: event_channel_op(cmd=%d) failed: %ld (%s)", cmd, rc, errno_name(rc));
@@ -265,7 +266,7 @@ long xen_console_write(const char *s, unsigned len)
 
 void xen_shutdown(unsigned reason)
 {
-	struct sched_shutdown arg = { .reason = reason };
+	struct sched_shutdown arg = {.reason = reason};
 
 	/* No panic here: this is where panics end. If Xen refuses, there is nothing left. */
 	for (;;)
@@ -322,7 +323,8 @@ void xen_snapshot(struct xen_count_snapshot *s)
 
 /* @after - @before, field by field, into @delta. */
 static void xen_snapshot_delta(const struct xen_count_snapshot *before,
-			       const struct xen_count_snapshot *after, struct xen_count_snapshot *delta)
+			       const struct xen_count_snapshot *after,
+			       struct xen_count_snapshot *delta)
 {
 	const u64 *b = (const u64 *)before, *a = (const u64 *)after;
 	u64 *d = (u64 *)delta;
@@ -340,21 +342,21 @@ void xen_snapshot_since(const struct xen_count_snapshot *before, struct xen_coun
 }
 
 static const char *const hypercall_names[XEN_NR_HYPERCALLS] = {
-	[__HYPERVISOR_set_trap_table] = "set_trap_table",
-	[__HYPERVISOR_mmu_update] = "mmu_update",
-	[__HYPERVISOR_stack_switch] = "stack_switch",
-	[__HYPERVISOR_memory_op] = "memory_op",
-	[__HYPERVISOR_multicall] = "multicall",
-	[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
-	[__HYPERVISOR_set_timer_op] = "set_timer_op",
-	[__HYPERVISOR_xen_version] = "xen_version",
-	[__HYPERVISOR_console_io] = "console_io",
-	[__HYPERVISOR_vm_assist] = "vm_assist",
-	[__HYPERVISOR_vcpu_op] = "vcpu_op",
-	[__HYPERVISOR_mmuext_op] = "mmuext_op",
-	[__HYPERVISOR_sched_op] = "sched_op",
-	[__HYPERVISOR_callback_op] = "callback_op",
-	[__HYPERVISOR_event_channel_op] = "event_channel_op",
+    [__HYPERVISOR_set_trap_table] = "set_trap_table",
+    [__HYPERVISOR_mmu_update] = "mmu_update",
+    [__HYPERVISOR_stack_switch] = "stack_switch",
+    [__HYPERVISOR_memory_op] = "memory_op",
+    [__HYPERVISOR_multicall] = "multicall",
+    [__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+    [__HYPERVISOR_set_timer_op] = "set_timer_op",
+    [__HYPERVISOR_xen_version] = "xen_version",
+    [__HYPERVISOR_console_io] = "console_io",
+    [__HYPERVISOR_vm_assist] = "vm_assist",
+    [__HYPERVISOR_vcpu_op] = "vcpu_op",
+    [__HYPERVISOR_mmuext_op] = "mmuext_op",
+    [__HYPERVISOR_sched_op] = "sched_op",
+    [__HYPERVISOR_callback_op] = "callback_op",
+    [__HYPERVISOR_event_channel_op] = "event_channel_op",
 };
 
 static const char *hypercall_name(unsigned nr)
@@ -364,24 +366,23 @@ static const char *hypercall_name(unsigned nr)
 
 /* The hypercalls behind the backend events (pv/ops.h), which the counters page carries too. */
 static const unsigned page_slots[PV_EV_PAGE_UPDATES] = {
-	[PV_EV_MMU_UPDATE] = __HYPERVISOR_mmu_update,
-	[PV_EV_UPDATE_VA_MAPPING] = __HYPERVISOR_update_va_mapping,
-	[PV_EV_MMUEXT_OP] = __HYPERVISOR_mmuext_op,
-	[PV_EV_MULTICALL] = __HYPERVISOR_multicall,
-	[PV_EV_EVTCHN_OP] = __HYPERVISOR_event_channel_op,
-	[PV_EV_SCHED_OP] = __HYPERVISOR_sched_op,
-	[PV_EV_SET_TIMER_OP] = __HYPERVISOR_set_timer_op,
-	[PV_EV_XEN_VERSION] = __HYPERVISOR_xen_version,
-	[PV_EV_CONSOLE_IO] = __HYPERVISOR_console_io,
-	[PV_EV_MEMORY_OP] = __HYPERVISOR_memory_op,
-	[PV_EV_VCPU_OP] = __HYPERVISOR_vcpu_op,
-	[PV_EV_CALLBACK_OP] = __HYPERVISOR_callback_op,
+    [PV_EV_MMU_UPDATE] = __HYPERVISOR_mmu_update,
+    [PV_EV_UPDATE_VA_MAPPING] = __HYPERVISOR_update_va_mapping,
+    [PV_EV_MMUEXT_OP] = __HYPERVISOR_mmuext_op,
+    [PV_EV_MULTICALL] = __HYPERVISOR_multicall,
+    [PV_EV_EVTCHN_OP] = __HYPERVISOR_event_channel_op,
+    [PV_EV_SCHED_OP] = __HYPERVISOR_sched_op,
+    [PV_EV_SET_TIMER_OP] = __HYPERVISOR_set_timer_op,
+    [PV_EV_XEN_VERSION] = __HYPERVISOR_xen_version,
+    [PV_EV_CONSOLE_IO] = __HYPERVISOR_console_io,
+    [PV_EV_MEMORY_OP] = __HYPERVISOR_memory_op,
+    [PV_EV_VCPU_OP] = __HYPERVISOR_vcpu_op,
+    [PV_EV_CALLBACK_OP] = __HYPERVISOR_callback_op,
 };
 /* The page's names hold 15 characters: short forms, as xenperf's. */
 static const char *const page_slot_names[ARRAY_SIZE(page_slots)] = {
-	"mmu_update",	"update_va_map", "mmuext_op",	"multicall",
-	"evtchn_op",	"sched_op",	 "set_timer_op", "xen_version",
-	"console_io",	"memory_op",	 "vcpu_op",	 "callback_op",
+    "mmu_update",   "update_va_map", "mmuext_op",  "multicall", "evtchn_op", "sched_op",
+    "set_timer_op", "xen_version",   "console_io", "memory_op", "vcpu_op",   "callback_op",
 };
 
 static const u64 *page_slot_value(unsigned cpu, unsigned slot, bool traps)
@@ -457,7 +458,8 @@ void xen_counters_print_json(void)
 
 void xen_counters_print_table(void)
 {
-	cprintf("Hypercalls (calls include those inside multicalls; traps are entries into Xen):\n");
+	cprintf(
+	    "Hypercalls (calls include those inside multicalls; traps are entries into Xen):\n");
 	cprintf("  %-20s %4s %12s %12s %16s\n", "hypercall", "nr", "calls", "traps", "cycles");
 	for (unsigned nr = 0; nr < XEN_NR_HYPERCALLS; nr++)
 		if (xen_count_calls(nr))

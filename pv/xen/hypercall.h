@@ -21,8 +21,8 @@ struct xen_counters {
 	u64 calls[XEN_NR_HYPERCALLS];
 	u64 traps[XEN_NR_HYPERCALLS];
 	u64 cycles[XEN_NR_HYPERCALLS]; /* of the traps */
-	u64 page_updates;		 /* mmu_update requests */
-	u64 mmuext_ops;			 /* mmuext_op operations */
+	u64 page_updates;	       /* mmu_update requests */
+	u64 mmuext_ops;		       /* mmuext_op operations */
 	u64 mmuext_cmds[XEN_NR_MMUEXT_CMDS];
 	u64 subops[XEN_NR_HYPERCALLS][XEN_NR_SUBOPS]; /* by the command in the first argument */
 	u64 multicall_entries;

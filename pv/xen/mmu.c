@@ -65,7 +65,7 @@ static u64 frame_to_pfn(u64 mfn)
 /* One entry write by machine address: queued in a batch, else its own hypercall. */
 static void update_entry(const void *entryp, u64 val)
 {
-	mmu_update_t req = { .ptr = xen_virt_to_machine(entryp) | MMU_NORMAL_PT_UPDATE, .val = val };
+	mmu_update_t req = {.ptr = xen_virt_to_machine(entryp) | MMU_NORMAL_PT_UPDATE, .val = val};
 
 	if (batching())
 		mc_queue_mmu_update(req.ptr, req.val);
@@ -75,7 +75,7 @@ static void update_entry(const void *entryp, u64 val)
 
 static void mmuext(unsigned cmd, unsigned long arg)
 {
-	struct mmuext_op op = { .cmd = cmd };
+	struct mmuext_op op = {.cmd = cmd};
 
 	op.arg1.mfn = arg; /* a union: mfn or linear_ptr */
 	if (batching()) {
@@ -122,7 +122,7 @@ static void xen_set_pte_va(u32 vaddr, pte_t *ptep, pte_t pte, bool flush)
 
 static void xen_pte_clear(pte_t *ptep)
 {
-	xen_set_pte(ptep, (pte_t){ 0 });
+	xen_set_pte(ptep, (pte_t){0});
 }
 
 static void xen_set_pmd(pmd_t *pmdp, pmd_t pmd)
@@ -153,7 +153,7 @@ static void xen_flush_tlb_all(void)
 /* Pinning, loading and unpinning need every queued update in place first: never batched. */
 static void direct_mmuext(unsigned cmd, unsigned long mfn)
 {
-	struct mmuext_op op = { .cmd = cmd };
+	struct mmuext_op op = {.cmd = cmd};
 
 	op.arg1.mfn = mfn;
 	mc_flush();
@@ -197,7 +197,8 @@ static void xen_alloc_table(pfn_t pfn)
 		u64 ro = ((u64)xen_pfn_to_mfn(pfn) << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED;
 
 		if (batching())
-			mc_queue_update_va_mapping(PAGE_OFFSET + (pfn << PAGE_SHIFT), ro, UVMF_INVLPG);
+			mc_queue_update_va_mapping(PAGE_OFFSET + (pfn << PAGE_SHIFT), ro,
+						   UVMF_INVLPG);
 		else
 			xen_update_va_mapping(PAGE_OFFSET + (pfn << PAGE_SHIFT), ro,
 					      UVMF_INVLPG | UVMF_LOCAL);
@@ -205,31 +206,31 @@ static void xen_alloc_table(pfn_t pfn)
 }
 
 static struct pv_mmu_ops xen_mmu_ops = {
-	.name = "xen",
-	.kind = PV_BACKEND_XEN,
-	.strategy = "batched", /* until xen_mmu_configure() reads pvmmu= */
-	.updates_per_batch = MC_UPDATES_PER_BATCH,
-	.pfn_to_frame = pfn_to_frame,
-	.frame_to_pfn = frame_to_pfn,
-	/* No global pages for a PV kernel: Xen shares the TLB with its other guests. */
-	.prot_mask = ~_PAGE_GLOBAL,
-	.tables_readonly = true,
-	.unshared_kernel_pmd = true,
-	.alloc_table = xen_alloc_table,
-	.set_pte = xen_set_pte,
-	.set_pte_va = xen_set_pte_va,
-	.pte_clear = xen_pte_clear,
-	.set_pmd = xen_set_pmd,
-	.set_pud = xen_set_pud,
-	.flush_tlb_one = xen_flush_tlb_one,
-	.flush_tlb_local = xen_flush_tlb_local,
-	.flush_tlb_all = xen_flush_tlb_all,
-	.load_cr3 = xen_load_cr3,
-	.pin_table = xen_pin_table,
-	.unpin_table = xen_unpin_table,
-	.lazy_enter = xen_lazy_enter,
-	.lazy_leave = xen_lazy_leave,
-	.lazy_flush = mc_flush,
+    .name = "xen",
+    .kind = PV_BACKEND_XEN,
+    .strategy = "batched", /* until xen_mmu_configure() reads pvmmu= */
+    .updates_per_batch = MC_UPDATES_PER_BATCH,
+    .pfn_to_frame = pfn_to_frame,
+    .frame_to_pfn = frame_to_pfn,
+    /* No global pages for a PV kernel: Xen shares the TLB with its other guests. */
+    .prot_mask = ~_PAGE_GLOBAL,
+    .tables_readonly = true,
+    .unshared_kernel_pmd = true,
+    .alloc_table = xen_alloc_table,
+    .set_pte = xen_set_pte,
+    .set_pte_va = xen_set_pte_va,
+    .pte_clear = xen_pte_clear,
+    .set_pmd = xen_set_pmd,
+    .set_pud = xen_set_pud,
+    .flush_tlb_one = xen_flush_tlb_one,
+    .flush_tlb_local = xen_flush_tlb_local,
+    .flush_tlb_all = xen_flush_tlb_all,
+    .load_cr3 = xen_load_cr3,
+    .pin_table = xen_pin_table,
+    .unpin_table = xen_unpin_table,
+    .lazy_enter = xen_lazy_enter,
+    .lazy_leave = xen_lazy_leave,
+    .lazy_flush = mc_flush,
 };
 
 void xen_mmu_init(void)

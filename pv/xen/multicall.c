@@ -33,7 +33,7 @@ static multicall_entry_t *new_entry(struct mc_buffer *b, unsigned op)
 	if (b->nr_entries == MC_BATCH)
 		mc_flush();
 	e = &b->entries[b->nr_entries++];
-	*e = (multicall_entry_t){ .op = op };
+	*e = (multicall_entry_t){.op = op};
 	return e;
 }
 
@@ -46,13 +46,14 @@ void mc_queue_mmu_update(u64 ptr, u64 val)
 		mc_flush();
 	/* Extend the previous mmu_update if its requests end right here. */
 	e = last_entry(b, __HYPERVISOR_mmu_update);
-	if (!e || (mmu_update_t *)(uintptr_t)e->args[0] + e->args[1] != &b->updates[b->nr_updates]) {
+	if (!e ||
+	    (mmu_update_t *)(uintptr_t)e->args[0] + e->args[1] != &b->updates[b->nr_updates]) {
 		e = new_entry(b, __HYPERVISOR_mmu_update); /* may flush: take the slot after */
 		e->args[0] = (uintptr_t)&b->updates[b->nr_updates];
 		e->args[2] = 0; /* no success count: each entry's result is checked */
 		e->args[3] = DOMID_SELF;
 	}
-	b->updates[b->nr_updates++] = (mmu_update_t){ .ptr = ptr, .val = val };
+	b->updates[b->nr_updates++] = (mmu_update_t){.ptr = ptr, .val = val};
 	e->args[1]++;
 }
 
@@ -101,8 +102,8 @@ void mc_flush(void)
 			xen_mmuext_op((struct mmuext_op *)(uintptr_t)e->args[0], e->args[1]);
 			break;
 		default:
-			xen_update_va_mapping(e->args[0],
-					      e->args[1] | ((u64)e->args[2] << 32), e->args[3]);
+			xen_update_va_mapping(e->args[0], e->args[1] | ((u64)e->args[2] << 32),
+					      e->args[3]);
 		}
 	} else {
 		xen_multicall(b->entries, b->nr_entries);

@@ -8,7 +8,7 @@
 
 #include "pv/xen/hypercall.h"
 
-#define MC_BATCH 32	 /* hypercalls per multicall */
+#define MC_BATCH 32			/* hypercalls per multicall */
 #define MC_UPDATES MC_UPDATES_PER_BATCH /* mmu_update requests per batch: a page table's worth */
 #define MC_EXT_OPS MC_EXT_OPS_PER_BATCH /* mmuext ops per batch */
 

@@ -33,8 +33,8 @@ pfn_t xen_boot_mapped_end;
 bool xen_tables_live;
 
 /* What the boot report accounts for. */
-static pfn_t boot_region_end;	      /* first frame after Xen's boot region */
-static pfn_t boot_tables_pfn;	      /* Xen's boot page tables */
+static pfn_t boot_region_end; /* first frame after Xen's boot region */
+static pfn_t boot_tables_pfn; /* Xen's boot page tables */
 static u32 boot_tables_returned;
 static xen_platform_parameters_t platform_params;
 static struct boot_info xen_boot_info;
@@ -55,23 +55,23 @@ static __noreturn void xen_cpu_shutdown(bool success)
 }
 
 static const struct pv_cpu_ops xen_cpu_ops = {
-	.name = "xen",
-	.irq_save = xen_irq_save,
-	.irq_restore = xen_irq_restore,
-	.read_cr2 = xen_read_cr2,
-	.shutdown = xen_cpu_shutdown,
-	.idle_halt = xen_idle_halt,
-	.timer_start = xen_timer_start,
-	.backend_count = xen_backend_count,
-	.counters_json = xen_counters_print_json,
-	.counters_table = xen_counters_print_table,
+    .name = "xen",
+    .irq_save = xen_irq_save,
+    .irq_restore = xen_irq_restore,
+    .read_cr2 = xen_read_cr2,
+    .shutdown = xen_cpu_shutdown,
+    .idle_halt = xen_idle_halt,
+    .timer_start = xen_timer_start,
+    .backend_count = xen_backend_count,
+    .counters_json = xen_counters_print_json,
+    .counters_table = xen_counters_print_table,
 };
 
 /* Exceptions go to the same stubs as natively; Xen builds the same frame in ring 1. */
 static void install_traps(void)
 {
 	static trap_info_t table[33];
-	static const u8 vectors[] = { 0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19 };
+	static const u8 vectors[] = {0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19};
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(vectors); i++, n++) {
@@ -84,7 +84,7 @@ static void install_traps(void)
 		table[n].cs = FLAT_KERNEL_CS;
 		table[n].address = trap_stubs[vectors[i]];
 	}
-	table[n] = (trap_info_t){ 0 }; /* terminator */
+	table[n] = (trap_info_t){0}; /* terminator */
 	xen_set_trap_table(table);
 }
 
@@ -152,7 +152,7 @@ static void xen_mm_ready(void)
 {
 	u32 va = fix_to_virt(FIX_SHARED_INFO);
 	u64 mfn = xen_start_info.shared_info >> PAGE_SHIFT;
-	pte_t shared = { (mfn << PAGE_SHIFT) | (PAGE_KERNEL & pv_mmu->prot_mask) };
+	pte_t shared = {(mfn << PAGE_SHIFT) | (PAGE_KERNEL & pv_mmu->prot_mask)};
 	u8 mask = xen_vcpu->evtchn_upcall_mask;
 
 	xen_snapshot_since(&before_build, &xen_build_counts);
@@ -218,9 +218,9 @@ static void xen_report(void)
 }
 
 static const struct boot_hooks xen_hooks = {
-	.options_parsed = xen_options_parsed,
-	.mm_ready = xen_mm_ready,
-	.report = xen_report,
+    .options_parsed = xen_options_parsed,
+    .mm_ready = xen_mm_ready,
+    .report = xen_report,
 };
 
 asmlinkage void xen_start(start_info_t *si, u32 boot_esp);
@@ -258,12 +258,12 @@ asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 
 	memset(bi, 0, sizeof(*bi));
 	/* start_info's command line need not be terminated. */
-	for (unsigned i = 0; i < sizeof(bi->cmdline) - 1 && i < MAX_GUEST_CMDLINE && si->cmd_line[i];
-	     i++)
+	for (unsigned i = 0;
+	     i < sizeof(bi->cmdline) - 1 && i < MAX_GUEST_CMDLINE && si->cmd_line[i]; i++)
 		bi->cmdline[i] = (char)si->cmd_line[i];
-	bi->mmap[0] = (struct firmware_entry){ 0, PFN_PHYS(si->nr_pages), MEM_TYPE_RAM };
+	bi->mmap[0] = (struct firmware_entry){0, PFN_PHYS(si->nr_pages), MEM_TYPE_RAM};
 	bi->nr_mmap = 1;
-	bi->keep[bi->nr_keep++] = (struct mem_range){ virt_to_phys(_end), PFN_PHYS(boot_region_end) };
+	bi->keep[bi->nr_keep++] = (struct mem_range){virt_to_phys(_end), PFN_PHYS(boot_region_end)};
 	bi->hypervisor_start = (u32)platform_params.virt_start;
 	bi->hooks = &xen_hooks;
 	start_kernel(bi);

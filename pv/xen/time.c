@@ -30,8 +30,11 @@ void xen_tsc_probe(void)
 		if (a - base < 3)
 			return;
 		xen_cpuid(base + 3, 0, &a, &b, &c, &d);
-		xen_tsc = (struct xen_tsc_info){ .found = true, .emulated = a & 1,
-						 .host_safe = (a >> 1) & 1, .mode = b, .khz = c };
+		xen_tsc = (struct xen_tsc_info){.found = true,
+						.emulated = a & 1,
+						.host_safe = (a >> 1) & 1,
+						.mode = b,
+						.khz = c};
 		return;
 	}
 }

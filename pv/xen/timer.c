@@ -19,7 +19,7 @@ static void timer_event(unsigned port)
 
 void xen_timer_start(void (*tick)(void), u64 period_ns)
 {
-	struct evtchn_bind_virq bind = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_virq bind = {.virq = VIRQ_TIMER, .vcpu = 0};
 
 	tick_fn = tick;
 	period = period_ns;

@@ -7,7 +7,6 @@
 
 #include "guest/lib/types.h"
 
-
 #include <xen/xen.h>
 #include <xen/callback.h>
 #include <xen/event_channel.h>
@@ -16,14 +15,14 @@
 #include <xen/version.h>
 #include <xen/io/console.h>
 
-extern start_info_t xen_start_info;	 /* a copy: the original page is returned later */
-extern shared_info_t *xen_shared_info;	 /* a dummy until the real page is mapped */
-extern struct vcpu_info *xen_vcpu;	 /* this vCPU's slot in xen_shared_info */
-extern const unsigned long *xen_p2m;	 /* pfn -> mfn, from start_info.mfn_list */
-extern const unsigned long *xen_m2p;	 /* mfn -> pfn, Xen's read-only table */
-extern unsigned long xen_max_mfn;	 /* entries in xen_m2p */
-extern pfn_t xen_boot_mapped_end;	 /* frames below this are mapped by the boot tables */
-extern bool xen_tables_live;		 /* the kernel's own tree is pinned and loaded */
+extern start_info_t xen_start_info;    /* a copy: the original page is returned later */
+extern shared_info_t *xen_shared_info; /* a dummy until the real page is mapped */
+extern struct vcpu_info *xen_vcpu;     /* this vCPU's slot in xen_shared_info */
+extern const unsigned long *xen_p2m;   /* pfn -> mfn, from start_info.mfn_list */
+extern const unsigned long *xen_m2p;   /* mfn -> pfn, Xen's read-only table */
+extern unsigned long xen_max_mfn;      /* entries in xen_m2p */
+extern pfn_t xen_boot_mapped_end;      /* frames below this are mapped by the boot tables */
+extern bool xen_tables_live;	       /* the kernel's own tree is pinned and loaded */
 
 /*
  * All pfn <-> mfn conversion goes through these two (mmu.c). Machine frame of pseudo-physical
@@ -61,11 +60,11 @@ u64 xen_tsc_to_ns(u64 delta);
  * emulated: rdtsc traps (#GP) into Xen's emulator, ~1500 instructions under TCG -icount.
  */
 struct xen_tsc_info {
-	bool found;	    /* Xen's CPUID leaves answered */
-	bool emulated;	    /* the domain's rdtsc is emulated (d->arch.vtsc) */
-	bool host_safe;	    /* Xen deems the host TSC reliable (invariant) */
-	u32 mode;	    /* tsc_mode: 0 default, 1 always_emulate, 2 native (xl tsc_mode) */
-	u32 khz;	    /* the guest TSC's frequency */
+	bool found;	/* Xen's CPUID leaves answered */
+	bool emulated;	/* the domain's rdtsc is emulated (d->arch.vtsc) */
+	bool host_safe; /* Xen deems the host TSC reliable (invariant) */
+	u32 mode;	/* tsc_mode: 0 default, 1 always_emulate, 2 native (xl tsc_mode) */
+	u32 khz;	/* the guest TSC's frequency */
 };
 extern struct xen_tsc_info xen_tsc;
 void xen_tsc_probe(void);

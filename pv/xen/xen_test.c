@@ -31,7 +31,8 @@ static void xen_hole_comes_from_platform_parameters(struct ktest *t)
 
 	xen_xen_version(XENVER_platform_parameters, &pp);
 	KT_EXPECT_EQ(t, mm_layout.hypervisor_start, pp.virt_start);
-	KT_EXPECT_EQ(t, mm_layout.fixaddr_top, (u32)ALIGN_DOWN(pp.virt_start, PMD_SIZE) - PAGE_SIZE);
+	KT_EXPECT_EQ(t, mm_layout.fixaddr_top,
+		     (u32)ALIGN_DOWN(pp.virt_start, PMD_SIZE) - PAGE_SIZE);
 	KT_EXPECT(t, mm_layout.fixaddr_top + PAGE_SIZE <= pp.virt_start);
 	/* The same RAM natively would get 168 MiB more lowmem (the hole at 0xf5800000). */
 	KT_EXPECT_EQ(t, mm_layout.maxmem,
@@ -76,7 +77,7 @@ static void xen_directmap_build_costs(struct ktest *t)
 	KT_EXPECT_EQ(t, c->calls[__HYPERVISOR_update_va_mapping], 0); /* no table in the boot map */
 	if (boot_options.pvmmu == PVMMU_BATCHED) {
 		KT_EXPECT(t, traps <= div_up(updates, MC_UPDATES_PER_BATCH) +
-					      div_up(tables + 2, MC_EXT_OPS_PER_BATCH) + 3);
+					  div_up(tables + 2, MC_EXT_OPS_PER_BATCH) + 3);
 	} else {
 		/* Before the tree is live even pvmmu=writable has no mapping to store through. */
 		KT_EXPECT_EQ(t, c->calls[__HYPERVISOR_mmu_update], updates);
@@ -106,7 +107,7 @@ static void xen_remap_with_flush_costs(struct ktest *t)
 		KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmuext_op], 0);
 	}
 	KT_EXPECT_EQ(t, d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall], 0);
-	pv_set_pte_va(va, ptep, (pte_t){ 0 }, true);
+	pv_set_pte_va(va, ptep, (pte_t){0}, true);
 }
 
 /* 512 updates in a lazy section: 1 hypercall batched, 512 alone, 0 writable (stores). */
@@ -123,7 +124,7 @@ static void xen_lazy_section_costs(struct ktest *t)
 	pv_lazy_leave();
 	xen_snapshot_since(&before, &d);
 	hypercalls = d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall];
-	want = boot_options.pvmmu == PVMMU_BATCHED ? div_up(LAST_PKMAP, MC_UPDATES_PER_BATCH)
+	want = boot_options.pvmmu == PVMMU_BATCHED     ? div_up(LAST_PKMAP, MC_UPDATES_PER_BATCH)
 	       : boot_options.pvmmu == PVMMU_HYPERCALL ? LAST_PKMAP
 						       : 0;
 	KT_EXPECT_EQ(t, hypercalls, want);
@@ -189,9 +190,9 @@ static struct xen_cost measure(void (*op)(void *), void *arg)
 	xen_snapshot(&before);
 	op(arg);
 	xen_snapshot_since(&before, &d);
-	return (struct xen_cost){ d.traps[__HYPERVISOR_update_va_mapping],
-				  d.traps[__HYPERVISOR_mmuext_op],
-				  d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall] };
+	return (struct xen_cost){
+	    d.traps[__HYPERVISOR_update_va_mapping], d.traps[__HYPERVISOR_mmuext_op],
+	    d.traps[__HYPERVISOR_mmu_update] + d.traps[__HYPERVISOR_multicall]};
 }
 
 static struct page *cost_page[2];
@@ -236,7 +237,8 @@ static void xen_highmem_op_hypercalls(struct ktest *t)
 
 	cost_page[0] = alloc_page(GFP_HIGHMEM);
 	cost_page[1] = alloc_page(GFP_HIGHMEM);
-	if (page_zonenum(cost_page[0]) != ZONE_HIGHMEM || page_zonenum(cost_page[1]) != ZONE_HIGHMEM) {
+	if (page_zonenum(cost_page[0]) != ZONE_HIGHMEM ||
+	    page_zonenum(cost_page[1]) != ZONE_HIGHMEM) {
 		ktest_skip(t, "no highmem in this guest: nothing takes a pkmap slot");
 		goto out;
 	}
@@ -277,8 +279,8 @@ static void count_hit(unsigned port)
  */
 static void xen_events_wait_while_masked(struct ktest *t)
 {
-	struct evtchn_alloc_unbound alloc = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
-	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
+	struct evtchn_alloc_unbound alloc = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+	struct evtchn_bind_interdomain bind = {.remote_dom = DOMID_SELF};
 	unsigned long flags;
 
 	xen_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
@@ -303,5 +305,5 @@ static void xen_events_wait_while_masked(struct ktest *t)
 KTEST_SUITE_IF(xen, not_xen_pv, KTEST_CASE(xen_hole_comes_from_platform_parameters),
 	       KTEST_CASE(xen_accounts_for_every_page), KTEST_CASE(xen_directmap_build_costs),
 	       KTEST_CASE(xen_remap_with_flush_costs), KTEST_CASE(xen_lazy_section_costs),
-	       KTEST_CASE(xen_events_wait_while_masked), KTEST_CASE(xen_kmap_atomic_pair_hypercalls),
-	       KTEST_CASE(xen_highmem_op_hypercalls));
+	       KTEST_CASE(xen_events_wait_while_masked),
+	       KTEST_CASE(xen_kmap_atomic_pair_hypercalls), KTEST_CASE(xen_highmem_op_hypercalls));

@@ -19,8 +19,8 @@ static u32 next_req_id = 1;
 static void ring_init(void)
 {
 	if (!ring)
-		ring = (void *)(uintptr_t)(PAGE_OFFSET +
-					   (xen_mfn_to_pfn(xen_start_info.store_mfn) << PAGE_SHIFT));
+		ring = (void *)(uintptr_t)(PAGE_OFFSET + (xen_mfn_to_pfn(xen_start_info.store_mfn)
+							  << PAGE_SHIFT));
 }
 
 /* Copy @len bytes into the request ring, waiting while xenstored makes room. */
@@ -63,7 +63,7 @@ static void ring_get(void *data, u32 len)
 
 void xenstore_write(const char *path, const char *value)
 {
-	struct xsd_sockmsg msg = { .type = XS_WRITE, .req_id = next_req_id++, .tx_id = 0 };
+	struct xsd_sockmsg msg = {.type = XS_WRITE, .req_id = next_req_id++, .tx_id = 0};
 	u32 plen = strlen(path) + 1, vlen = strlen(value);
 	char reply[64];
 

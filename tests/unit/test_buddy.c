@@ -44,76 +44,80 @@ struct machine {
  * QEMU's pc machine as SeaBIOS reports it, below 4 GiB: RAM to @end minus SeaBIOS's last
  * 128 KiB; with -m >= 3.5G, @end is 3 GiB and the rest sits at 4 GiB.
  */
-#define QEMU_LOW(end)                                                                    \
-	{ 0, 0x9fc00, RAM }, { 0x9fc00, 0x400, RES }, { 0xf0000, 0x10000, RES },         \
-		{ 0x100000, (end)-0x20000 - 0x100000, RAM }, { (end)-0x20000, 0x20000, RES }, \
-		{ 0xfffc0000, 0x40000, RES }
-
+#define QEMU_LOW(end)                                                                              \
+	{0, 0x9fc00, RAM}, {0x9fc00, 0x400, RES}, {0xf0000, 0x10000, RES},                         \
+	    {0x100000, (end)-0x20000 - 0x100000, RAM}, {(end)-0x20000, 0x20000, RES},              \
+	{                                                                                          \
+		0xfffc0000, 0x40000, RES                                                           \
+	}
 
 /*
  * A panic never returns, so a zone lock it was holding stays held; the host can go on past
  * it (cmocka longjmps out), so release the locks to keep later checks meaningful.
  */
-#define EXPECT_PANIC(call)                                                  \
-	do {                                                                \
-		expect_assert_failure(call);                                \
-		for (unsigned z_ = 0; z_ < MAX_NR_ZONES; z_++)              \
-			zones[z_].lock.locked = 0;                          \
+#define EXPECT_PANIC(call)                                                                         \
+	do {                                                                                       \
+		expect_assert_failure(call);                                                       \
+		for (unsigned z_ = 0; z_ < MAX_NR_ZONES; z_++)                                     \
+			zones[z_].lock.locked = 0;                                                 \
 	} while (0)
 
-static const struct firmware_entry fw_32m[] = { QEMU_LOW(MiB(32)) };
-static const struct firmware_entry fw_768m[] = { QEMU_LOW(MiB(768)) };
-static const struct firmware_entry fw_896m[] = { QEMU_LOW(MiB(896)) };
-static const struct firmware_entry fw_4g[] = { QEMU_LOW(GiB(3)), { GiB(4), GiB(1), RAM } };
-static const struct firmware_entry fw_6g[] = { QEMU_LOW(GiB(3)), { GiB(4), GiB(3), RAM } };
-static const struct firmware_entry fw_12g[] = { QEMU_LOW(GiB(3)), { GiB(4), GiB(9), RAM } };
+static const struct firmware_entry fw_32m[] = {QEMU_LOW(MiB(32))};
+static const struct firmware_entry fw_768m[] = {QEMU_LOW(MiB(768))};
+static const struct firmware_entry fw_896m[] = {QEMU_LOW(MiB(896))};
+static const struct firmware_entry fw_4g[] = {QEMU_LOW(GiB(3)), {GiB(4), GiB(1), RAM}};
+static const struct firmware_entry fw_6g[] = {QEMU_LOW(GiB(3)), {GiB(4), GiB(3), RAM}};
+static const struct firmware_entry fw_12g[] = {QEMU_LOW(GiB(3)), {GiB(4), GiB(9), RAM}};
 /* -m 64G reaches 65 GiB: the last GiB is clipped at the PAE limit. */
-static const struct firmware_entry fw_64g[] = { QEMU_LOW(GiB(3)), { GiB(4), GiB(61), RAM } };
+static const struct firmware_entry fw_64g[] = {QEMU_LOW(GiB(3)), {GiB(4), GiB(61), RAM}};
 
 /* Holes everywhere, RAM across both zone boundaries, out of order, unaligned bits. */
 static const struct firmware_entry fw_holes[] = {
-	{ 0x100000000, 0x1000000, RAM }, /* [4G, 4G+16M) */
-	{ 0, 0x9fc00, RAM },
-	{ 0x9fc00, 0x400, RES },
-	{ 0xf0000, 0x10000, RES },
-	{ 0x100000, 0x700000, RAM },	/* [1M, 8M) */
-	{ 0xa00000, 0xa00000, RAM },	/* [10M, 20M): across DMA/NORMAL */
-	{ 0x2000000, 0x5000000, RAM },	/* [32M, 112M) */
-	{ 0x8000000, 0x2f000000, RAM }, /* [128M, 880M) */
-	{ 0x37200000, 0x400000, RAM },	/* [882M, 886M): across NORMAL/HIGHMEM at 0x373fe */
-	{ 0x80000000, 0x123456, RAM },	/* [2G, 2G+0x123000) after rounding */
-	{ 0x101003000, 0x5000, RAM },	/* a 5-page island */
-	{ 0xfec00000, 0x1000, RES },
-	{ 0xfee00000, 0x1000, RES },
-	{ 0xfffc0000, 0x40000, RES },
+    {0x100000000, 0x1000000, RAM}, /* [4G, 4G+16M) */
+    {0, 0x9fc00, RAM},
+    {0x9fc00, 0x400, RES},
+    {0xf0000, 0x10000, RES},
+    {0x100000, 0x700000, RAM},	  /* [1M, 8M) */
+    {0xa00000, 0xa00000, RAM},	  /* [10M, 20M): across DMA/NORMAL */
+    {0x2000000, 0x5000000, RAM},  /* [32M, 112M) */
+    {0x8000000, 0x2f000000, RAM}, /* [128M, 880M) */
+    {0x37200000, 0x400000, RAM},  /* [882M, 886M): across NORMAL/HIGHMEM at 0x373fe */
+    {0x80000000, 0x123456, RAM},  /* [2G, 2G+0x123000) after rounding */
+    {0x101003000, 0x5000, RAM},	  /* a 5-page island */
+    {0xfec00000, 0x1000, RES},
+    {0xfee00000, 0x1000, RES},
+    {0xfffc0000, 0x40000, RES},
 };
 
 /* What a confused firmware might say: 7 entries must be refused, the rest still used. */
 static const struct firmware_entry fw_bogus[] = {
-	{ 0, 0x9fc00, RAM },
-	{ 0x9fc00, 0x400, RES },
-	{ 0xf0000, 0x10000, RES },
-	{ 0x100000, 0x3ff00000, RAM },		/* [1M, 1G) */
-	{ 0x200000, 0x100000, RAM },		/* inside it: refused */
-	{ 0x100000, 0x3ff00000, RAM },		/* duplicate: refused */
-	{ 0x3f000000, 0x2000000, RAM },		/* straddles its end: refused */
-	{ 0x40000000, 0, RAM },			/* empty: refused */
-	{ 0xfffffffffffff000ull, 0x2000, RAM }, /* wraps: refused */
-	{ GiB(64), GiB(1), RAM },		/* above 64 GiB: refused */
-	{ GiB(80), GiB(1), RES },		/* above 64 GiB, reserved: ignored */
-	{ 0x20000000, 0x100000, RES },		/* [512M, 513M) inside RAM */
-	{ 0x3ffff000, 0x2000, RES },		/* the last page of [1M, 1G) and beyond */
-	{ 0x100000000, 0x40000800, RAM },	/* [4G, 5G) once aligned */
-	{ 0x140000800, 0x1000, RAM },		/* under a page once aligned: ignored */
-	{ 0x140000000, 0x10000000, 7 },		/* reserved, no RAM under it */
-	{ 0x150000000, 0x10000000, RAM },	/* [5.25G, 5.5G) */
-	{ 0x158000000, 0x1000, RES },		/* one page inside it */
-	{ 0x150000000, 0x10000000, RAM },	/* duplicate: refused */
+    {0, 0x9fc00, RAM},
+    {0x9fc00, 0x400, RES},
+    {0xf0000, 0x10000, RES},
+    {0x100000, 0x3ff00000, RAM},	  /* [1M, 1G) */
+    {0x200000, 0x100000, RAM},		  /* inside it: refused */
+    {0x100000, 0x3ff00000, RAM},	  /* duplicate: refused */
+    {0x3f000000, 0x2000000, RAM},	  /* straddles its end: refused */
+    {0x40000000, 0, RAM},		  /* empty: refused */
+    {0xfffffffffffff000ull, 0x2000, RAM}, /* wraps: refused */
+    {GiB(64), GiB(1), RAM},		  /* above 64 GiB: refused */
+    {GiB(80), GiB(1), RES},		  /* above 64 GiB, reserved: ignored */
+    {0x20000000, 0x100000, RES},	  /* [512M, 513M) inside RAM */
+    {0x3ffff000, 0x2000, RES},		  /* the last page of [1M, 1G) and beyond */
+    {0x100000000, 0x40000800, RAM},	  /* [4G, 5G) once aligned */
+    {0x140000800, 0x1000, RAM},		  /* under a page once aligned: ignored */
+    {0x140000000, 0x10000000, 7},	  /* reserved, no RAM under it */
+    {0x150000000, 0x10000000, RAM},	  /* [5.25G, 5.5G) */
+    {0x158000000, 0x1000, RES},		  /* one page inside it */
+    {0x150000000, 0x10000000, RAM},	  /* duplicate: refused */
 };
 
 #define FW(a) .fw = a, .nr_fw = ARRAY_SIZE(a)
 /* Every QEMU map: [0, 0x9f) and [0x100, 0x1000) RAM, [0, 0x2e6) reserved: 3999 and 3354. */
-#define QEMU_DMA { 0, 0x1000, 3999, 3354 }
+#define QEMU_DMA                                                                                   \
+	{                                                                                          \
+		0, 0x1000, 3999, 3354                                                              \
+	}
 #define LOW 0x373fe /* max_low_pfn with the default vmalloc, see test_layout.c */
 /* RAM from LOW to the PCI hole at 3 GiB - 128 KiB: 0xbffe0 - 0x373fe. */
 #define QEMU_HIGH_BELOW_4G 0x88be2
@@ -124,80 +128,99 @@ static const struct firmware_entry fw_bogus[] = {
  * ranges, firmware reservations inside RAM).
  */
 static const struct machine machines[] = {
-	{
-		.name = "qemu_32M", FW(fw_32m),
-		.keep = { { 0x1fc0000, 0x1fe0000 } }, /* mem_map, 0x1fe0 * 16 B, top of lowmem */
-		.max_pfn = 0x1fe0, .max_low_pfn = 0x1fe0,
-		.z = { QEMU_DMA, { 0x1000, 0x1fe0, 0xfe0, 0xfe0 - 0x20 },
-		       { 0x1fe0, 0x1fe0, 0, 0 } },
-	},
-	{
-		.name = "qemu_768M", FW(fw_768m),
-		.keep = { { 0x2fce0000, 0x2ffe0000 } }, /* mem_map: 0x300 pages */
-		.max_pfn = 0x2ffe0, .max_low_pfn = 0x2ffe0,
-		.z = { QEMU_DMA, { 0x1000, 0x2ffe0, 0x2efe0, 0x2efe0 - 0x300 },
-		       { 0x2ffe0, 0x2ffe0, 0, 0 } },
-	},
-	{
-		.name = "qemu_896M", FW(fw_896m),
-		.keep = { { MiB(64), MiB(69) + 0x123 } }, /* an initrd: 0x501 pages */
-		.max_pfn = 0x37fe0, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe - 0x501 },
-		       { LOW, 0x37fe0, 0x37fe0 - LOW, 0x37fe0 - LOW } },
-	},
-	{
-		.name = "qemu_4G", FW(fw_4g),
-		.keep = { { MiB(100), MiB(100) + 0x3456 } }, /* 4 pages */
-		.max_pfn = 0x140000, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe - 4 },
-		       { LOW, 0x140000, QEMU_HIGH_BELOW_4G + 0x40000,
-			 QEMU_HIGH_BELOW_4G + 0x40000 } },
-	},
-	{
-		.name = "qemu_12G", FW(fw_12g),
-		.keep = { { 0x33ffe000, 0x373fe000 } }, /* mem_map: 0x3400 pages */
-		.max_pfn = 0x340000, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe - 0x3400 },
-		       { LOW, 0x340000, QEMU_HIGH_BELOW_4G + 0x240000,
-			 QEMU_HIGH_BELOW_4G + 0x240000 } },
-	},
-	{
-		.name = "qemu_64G", FW(fw_64g),
-		.keep = { { 0x273fe000, 0x373fe000 } }, /* mem_map: 16 Mi * 16 B = 0x10000 pages */
-		.max_pfn = 0x1000000, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe - 0x10000 },
-		       { LOW, 0x1000000, QEMU_HIGH_BELOW_4G + 0xf00000,
-			 QEMU_HIGH_BELOW_4G + 0xf00000 } },
-	},
-	{
-		.name = "qemu_6G_mem_2G", FW(fw_6g), .mem_limit = GiB(2),
-		.max_pfn = 0x80000, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe },
-		       { LOW, 0x80000, 0x80000 - LOW, 0x80000 - LOW } },
-	},
-	/*
-	 * DMA: 0x9f + 0x700 + 0x600 = 3487, minus 0x9f + (0x2e6 - 0x100) reserved = 2842.
-	 * NORMAL: 0x400 + 0x5000 + 0x2f000 + (0x373fe - 0x37200) = 0x345fe, minus the module.
-	 * HIGHMEM: (0x37600 - 0x373fe) + 0x123 + 0x1000 + 5 = 0x132a.
-	 */
-	{
-		.name = "holes", FW(fw_holes),
-		.keep = { { MiB(32), MiB(33) } }, /* a boot module */
-		.max_pfn = 0x101008, .max_low_pfn = LOW,
-		.z = { { 0, 0x1000, 3487, 2842 }, { 0x1000, LOW, 0x345fe, 0x345fe - 0x100 },
-		       { LOW, 0x101008, 0x132a, 0x132a } },
-	},
-	/*
-	 * NORMAL loses [512M, 513M). HIGHMEM: (0x40000 - 0x373fe) + 0x40000 + 0x10000 = 0x58c02
-	 * present, minus pfn 0x3ffff and 0x158000.
-	 */
-	{
-		.name = "bogus", FW(fw_bogus),
-		.rejected = 7,
-		.max_pfn = 0x160000, .max_low_pfn = LOW,
-		.z = { QEMU_DMA, { 0x1000, LOW, 0x363fe, 0x363fe - 0x100 },
-		       { LOW, 0x160000, 0x58c02, 0x58c00 } },
-	},
+    {
+	.name = "qemu_32M",
+	FW(fw_32m),
+	.keep = {{0x1fc0000, 0x1fe0000}}, /* mem_map, 0x1fe0 * 16 B, top of lowmem */
+	.max_pfn = 0x1fe0,
+	.max_low_pfn = 0x1fe0,
+	.z = {QEMU_DMA, {0x1000, 0x1fe0, 0xfe0, 0xfe0 - 0x20}, {0x1fe0, 0x1fe0, 0, 0}},
+    },
+    {
+	.name = "qemu_768M",
+	FW(fw_768m),
+	.keep = {{0x2fce0000, 0x2ffe0000}}, /* mem_map: 0x300 pages */
+	.max_pfn = 0x2ffe0,
+	.max_low_pfn = 0x2ffe0,
+	.z = {QEMU_DMA, {0x1000, 0x2ffe0, 0x2efe0, 0x2efe0 - 0x300}, {0x2ffe0, 0x2ffe0, 0, 0}},
+    },
+    {
+	.name = "qemu_896M",
+	FW(fw_896m),
+	.keep = {{MiB(64), MiB(69) + 0x123}}, /* an initrd: 0x501 pages */
+	.max_pfn = 0x37fe0,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA,
+	      {0x1000, LOW, 0x363fe, 0x363fe - 0x501},
+	      {LOW, 0x37fe0, 0x37fe0 - LOW, 0x37fe0 - LOW}},
+    },
+    {
+	.name = "qemu_4G",
+	FW(fw_4g),
+	.keep = {{MiB(100), MiB(100) + 0x3456}}, /* 4 pages */
+	.max_pfn = 0x140000,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA,
+	      {0x1000, LOW, 0x363fe, 0x363fe - 4},
+	      {LOW, 0x140000, QEMU_HIGH_BELOW_4G + 0x40000, QEMU_HIGH_BELOW_4G + 0x40000}},
+    },
+    {
+	.name = "qemu_12G",
+	FW(fw_12g),
+	.keep = {{0x33ffe000, 0x373fe000}}, /* mem_map: 0x3400 pages */
+	.max_pfn = 0x340000,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA,
+	      {0x1000, LOW, 0x363fe, 0x363fe - 0x3400},
+	      {LOW, 0x340000, QEMU_HIGH_BELOW_4G + 0x240000, QEMU_HIGH_BELOW_4G + 0x240000}},
+    },
+    {
+	.name = "qemu_64G",
+	FW(fw_64g),
+	.keep = {{0x273fe000, 0x373fe000}}, /* mem_map: 16 Mi * 16 B = 0x10000 pages */
+	.max_pfn = 0x1000000,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA,
+	      {0x1000, LOW, 0x363fe, 0x363fe - 0x10000},
+	      {LOW, 0x1000000, QEMU_HIGH_BELOW_4G + 0xf00000, QEMU_HIGH_BELOW_4G + 0xf00000}},
+    },
+    {
+	.name = "qemu_6G_mem_2G",
+	FW(fw_6g),
+	.mem_limit = GiB(2),
+	.max_pfn = 0x80000,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA,
+	      {0x1000, LOW, 0x363fe, 0x363fe},
+	      {LOW, 0x80000, 0x80000 - LOW, 0x80000 - LOW}},
+    },
+    /*
+     * DMA: 0x9f + 0x700 + 0x600 = 3487, minus 0x9f + (0x2e6 - 0x100) reserved = 2842.
+     * NORMAL: 0x400 + 0x5000 + 0x2f000 + (0x373fe - 0x37200) = 0x345fe, minus the module.
+     * HIGHMEM: (0x37600 - 0x373fe) + 0x123 + 0x1000 + 5 = 0x132a.
+     */
+    {
+	.name = "holes",
+	FW(fw_holes),
+	.keep = {{MiB(32), MiB(33)}}, /* a boot module */
+	.max_pfn = 0x101008,
+	.max_low_pfn = LOW,
+	.z = {{0, 0x1000, 3487, 2842},
+	      {0x1000, LOW, 0x345fe, 0x345fe - 0x100},
+	      {LOW, 0x101008, 0x132a, 0x132a}},
+    },
+    /*
+     * NORMAL loses [512M, 513M). HIGHMEM: (0x40000 - 0x373fe) + 0x40000 + 0x10000 = 0x58c02
+     * present, minus pfn 0x3ffff and 0x158000.
+     */
+    {
+	.name = "bogus",
+	FW(fw_bogus),
+	.rejected = 7,
+	.max_pfn = 0x160000,
+	.max_low_pfn = LOW,
+	.z = {QEMU_DMA, {0x1000, LOW, 0x363fe, 0x363fe - 0x100}, {LOW, 0x160000, 0x58c02, 0x58c00}},
+    },
 };
 
 enum { M_32M, M_768M, M_896M, M_4G, M_12G, M_64G, M_6G_2G, M_HOLES, M_BOGUS, NR_MACHINES };
@@ -363,7 +386,7 @@ static void test_populate(void **state)
 	const struct machine *mc = *state;
 	struct mem_range free[MEMMAP_MAX * 2];
 	unsigned nfree = memmap_free_ranges(&sim_map, free, ARRAY_SIZE(free));
-	u64 unreserved[MAX_NR_ZONES] = { 0 };
+	u64 unreserved[MAX_NR_ZONES] = {0};
 
 	assert_int_equal(sim_rejected, mc->rejected);
 	assert_int_equal(sim_map.rejected, mc->rejected);
@@ -382,7 +405,7 @@ static void test_populate(void **state)
 	/* Every frame: in the right zone, reserved exactly when outside the free ranges. */
 	for (pfn_t pfn = 0, r = 0; pfn < mem_map_pfns; pfn++) {
 		const struct page *p = pfn_to_page(pfn);
-		unsigned zi = pfn < zones[ZONE_DMA].end_pfn	     ? ZONE_DMA
+		unsigned zi = pfn < zones[ZONE_DMA].end_pfn	 ? ZONE_DMA
 			      : pfn < zones[ZONE_NORMAL].end_pfn ? ZONE_NORMAL
 								 : ZONE_HIGHMEM;
 		bool is_free;
@@ -404,7 +427,7 @@ static void test_populate(void **state)
 static void test_dma_blocks(void **state)
 {
 	/* 0x2e6/1 0x2e8/3 0x2f0/4 0x300/8 0x400/10 0x800/10 0xc00/10 */
-	static const u32 want[MAX_ORDER + 1] = { 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 3 };
+	static const u32 want[MAX_ORDER + 1] = {0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 3};
 
 	(void)state;
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
@@ -415,14 +438,14 @@ static void test_dma_blocks(void **state)
 static void test_896m_highmem_blocks(void **state)
 {
 	/* 0x373fe/1 0x37400/10 0x37800/10 0x37c00/9 0x37e00/8 0x37f00/7 0x37f80/6 0x37fc0/5 */
-	static const u32 want[MAX_ORDER + 1] = { 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 2 };
+	static const u32 want[MAX_ORDER + 1] = {0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 2};
 
 	(void)state;
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		assert_int_equal(zones[ZONE_HIGHMEM].free_area[o].nr_free, want[o]);
-	assert_int_equal(page_to_pfn(list_first_entry(&zones[ZONE_HIGHMEM].free_area[1].list,
-						      struct page, lru)),
-			 0x373fe);
+	assert_int_equal(
+	    page_to_pfn(list_first_entry(&zones[ZONE_HIGHMEM].free_area[1].list, struct page, lru)),
+	    0x373fe);
 }
 
 /* Take every page of each zone at order 0, then give them all back. */
@@ -579,12 +602,12 @@ static void test_zone_boundary(void **state)
 	assert_int_equal(zones[ZONE_HIGHMEM].free_pages, 2);
 	assert_int_equal(zones[ZONE_NORMAL].free_area[1].nr_free, 1);
 	assert_int_equal(zones[ZONE_HIGHMEM].free_area[1].nr_free, 1);
-	assert_int_equal(page_to_pfn(list_first_entry(&zones[ZONE_NORMAL].free_area[1].list,
-						      struct page, lru)),
-			 b - 2);
-	assert_int_equal(page_to_pfn(list_first_entry(&zones[ZONE_HIGHMEM].free_area[1].list,
-						      struct page, lru)),
-			 b);
+	assert_int_equal(
+	    page_to_pfn(list_first_entry(&zones[ZONE_NORMAL].free_area[1].list, struct page, lru)),
+	    b - 2);
+	assert_int_equal(
+	    page_to_pfn(list_first_entry(&zones[ZONE_HIGHMEM].free_area[1].list, struct page, lru)),
+	    b);
 	check_free_lists();
 
 	/*
@@ -693,7 +716,7 @@ static void test_double_free_merged(void **state)
 
 static unsigned zone_of_pfn(pfn_t pfn)
 {
-	return pfn < zones[ZONE_DMA].end_pfn ? ZONE_DMA
+	return pfn < zones[ZONE_DMA].end_pfn	  ? ZONE_DMA
 	       : pfn < zones[ZONE_NORMAL].end_pfn ? ZONE_NORMAL
 						  : ZONE_HIGHMEM;
 }
@@ -738,7 +761,7 @@ static void drain(gfp_t gfp, unsigned order, u64 got[MAX_NR_ZONES], const int *p
 
 static void test_gfp_highmem_fallback(void **state)
 {
-	static const int pref[] = { ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1 };
+	static const int pref[] = {ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1};
 	u64 got[MAX_NR_ZONES];
 	struct page *p;
 
@@ -762,7 +785,7 @@ static void test_gfp_highmem_fallback(void **state)
 
 static void test_gfp_kernel(void **state)
 {
-	static const int pref[] = { ZONE_NORMAL, ZONE_DMA, -1 };
+	static const int pref[] = {ZONE_NORMAL, ZONE_DMA, -1};
 	u64 got[MAX_NR_ZONES];
 
 	(void)state;
@@ -777,7 +800,7 @@ static void test_gfp_kernel(void **state)
 
 static void test_gfp_dma(void **state)
 {
-	static const int pref[] = { ZONE_DMA, -1 };
+	static const int pref[] = {ZONE_DMA, -1};
 	u64 got[MAX_NR_ZONES];
 
 	(void)state;
@@ -944,8 +967,8 @@ static void add(const char *what, CMUnitTestFunction fn, unsigned m)
 
 	if (nr_tests == MAX_TESTS || asprintf(&name, "%s_%s", machines[m].name, what) < 0)
 		abort();
-	tests[nr_tests++] = (struct CMUnitTest){ name, fn, machine_setup, machine_teardown,
-						 (void *)&machines[m] };
+	tests[nr_tests++] =
+	    (struct CMUnitTest){name, fn, machine_setup, machine_teardown, (void *)&machines[m]};
 }
 
 int main(void)

@@ -12,7 +12,7 @@
 
 /* A fake caller and fake slot addresses; 0x1000 checks the %08x padding. */
 #define CALLER ((const void *)0x12345678)
-#define VA(idx) (0xffa00000u + (idx) * 0x1000u)
+#define VA(idx) (0xffa00000u + (idx)*0x1000u)
 
 static struct kmap_stack st;
 
@@ -172,13 +172,13 @@ static void test_out_of_order_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_push_until_full, setup),
-		cmocka_unit_test_setup(test_push_max_0, setup),
-		cmocka_unit_test_setup(test_push_pop_reverse, setup),
-		cmocka_unit_test_setup(test_interleaved, setup),
-		cmocka_unit_test_setup(test_underflow, setup),
-		cmocka_unit_test_setup(test_out_of_order, setup),
-		cmocka_unit_test_setup(test_out_of_order_full, setup),
+	    cmocka_unit_test_setup(test_push_until_full, setup),
+	    cmocka_unit_test_setup(test_push_max_0, setup),
+	    cmocka_unit_test_setup(test_push_pop_reverse, setup),
+	    cmocka_unit_test_setup(test_interleaved, setup),
+	    cmocka_unit_test_setup(test_underflow, setup),
+	    cmocka_unit_test_setup(test_out_of_order, setup),
+	    cmocka_unit_test_setup(test_out_of_order_full, setup),
 	};
 
 	return cmocka_run_group_tests_name("kmap_stack", tests, NULL, NULL);

@@ -34,19 +34,19 @@ struct layout_case {
 };
 
 static const struct layout_case native_cases[] = {
-	/* All lowmem: high_memory = 0xc0000000 + RAM, vmalloc 8 MiB above it, 8M-aligned. */
-	{ "native_32M", 0x2000, 0x2000, 0xc2000000, 0xc2800000 },
-	{ "native_768M", 0x30000, 0x30000, 0xf0000000, 0xf0800000 },
-	/* Above 883.99 MiB of RAM the rest is highmem and the layout stops changing. */
-	{ "native_896M", 0x38000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
-	/* QEMU -m 4G: 3 GiB below the PCI hole, 1 GiB from 4 GiB: RAM ends at 5 GiB. */
-	{ "native_4G", 0x140000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
-	/* -m 12G: 3 GiB low, 9 GiB from 4 GiB: RAM ends at 13 GiB. */
-	{ "native_12G", 0x340000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
-	{ "native_64G", 0x1000000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
-	/* Exactly at the limit: all lowmem, nothing high. */
-	{ "native_max_lowmem", 0x373fe, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
-	{ "native_max_lowmem_plus_1", 0x373ff, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000 },
+    /* All lowmem: high_memory = 0xc0000000 + RAM, vmalloc 8 MiB above it, 8M-aligned. */
+    {"native_32M", 0x2000, 0x2000, 0xc2000000, 0xc2800000},
+    {"native_768M", 0x30000, 0x30000, 0xf0000000, 0xf0800000},
+    /* Above 883.99 MiB of RAM the rest is highmem and the layout stops changing. */
+    {"native_896M", 0x38000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
+    /* QEMU -m 4G: 3 GiB below the PCI hole, 1 GiB from 4 GiB: RAM ends at 5 GiB. */
+    {"native_4G", 0x140000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
+    /* -m 12G: 3 GiB low, 9 GiB from 4 GiB: RAM ends at 13 GiB. */
+    {"native_12G", 0x340000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
+    {"native_64G", 0x1000000, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
+    /* Exactly at the limit: all lowmem, nothing high. */
+    {"native_max_lowmem", 0x373fe, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
+    {"native_max_lowmem_plus_1", 0x373ff, NATIVE_MAX_LOW, 0xf73fe000, 0xf8000000},
 };
 
 /* What must hold for every layout layout_compute() accepts. */
@@ -165,8 +165,8 @@ static void test_vmalloc_too_large(void **state)
 
 	/* Sizes near 2^64 used to wrap the sums: 2^64 - 100M gave max_low_pfn 0x457fe. */
 	const u64 bad[] = {
-		largest + 1, largest + PAGE_SIZE, GiB(1), GiB(8), ~0ull - MiB(100) + 1, 1ull << 63,
-		~0ull,
+	    largest + 1,	  largest + PAGE_SIZE, GiB(1), GiB(8),
+	    ~0ull - MiB(100) + 1, 1ull << 63,	       ~0ull,
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -233,7 +233,7 @@ static void test_hole_too_low(void **state)
 	assert_int_equal(l.max_low_pfn, 0x173fe);
 	assert_invariants(&l);
 
-	const u32 bad[] = { 0xdffff000, 0xdfe00000, 0xc0000000, 0x1000 };
+	const u32 bad[] = {0xdffff000, 0xdfe00000, 0xc0000000, 0x1000};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(&l, 0x77, sizeof(l));
@@ -253,9 +253,8 @@ static void test_hole_too_low(void **state)
  */
 static void test_sweep(void **state)
 {
-	static const u32 holes[] = { 0,		 0xfc000000, 0xf5800000,
-				     0xf5801000, 0xe8000000, 0xe0000000 };
-	static const pfn_t rams[] = { 0x2000, 0x30000, 0x373fe, 0x1000000 };
+	static const u32 holes[] = {0, 0xfc000000, 0xf5800000, 0xf5801000, 0xe8000000, 0xe0000000};
+	static const pfn_t rams[] = {0x2000, 0x30000, 0x373fe, 0x1000000};
 	unsigned ok = 0, einval = 0;
 	struct mm_layout l, saved;
 
@@ -281,19 +280,28 @@ static void test_sweep(void **state)
 	assert_true(einval > 1000);
 }
 
-#define NATIVE(i) { native_cases[i].name, test_native, NULL, NULL, (void *)&native_cases[i] }
+#define NATIVE(i)                                                                                  \
+	{                                                                                          \
+		native_cases[i].name, test_native, NULL, NULL, (void *)&native_cases[i]            \
+	}
 
 int main(void)
 {
 	struct CMUnitTest tests[] = {
-		NATIVE(0), NATIVE(1), NATIVE(2), NATIVE(3),
-		NATIVE(4), NATIVE(5), NATIVE(6), NATIVE(7),
-		cmocka_unit_test(test_fixmap_helpers),
-		cmocka_unit_test(test_vmalloc_larger),
-		cmocka_unit_test(test_vmalloc_too_large),
-		cmocka_unit_test(test_xen_hole),
-		cmocka_unit_test(test_hole_too_low),
-		cmocka_unit_test(test_sweep),
+	    NATIVE(0),
+	    NATIVE(1),
+	    NATIVE(2),
+	    NATIVE(3),
+	    NATIVE(4),
+	    NATIVE(5),
+	    NATIVE(6),
+	    NATIVE(7),
+	    cmocka_unit_test(test_fixmap_helpers),
+	    cmocka_unit_test(test_vmalloc_larger),
+	    cmocka_unit_test(test_vmalloc_too_large),
+	    cmocka_unit_test(test_xen_hole),
+	    cmocka_unit_test(test_hole_too_low),
+	    cmocka_unit_test(test_sweep),
 	};
 
 	_Static_assert(ARRAY_SIZE(native_cases) == 8, "one NATIVE() per case");

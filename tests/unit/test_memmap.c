@@ -27,13 +27,13 @@ static void assert_range(const struct mem_range *r, u64 start, u64 end)
 
 /* QEMU's pc machine with -m 6G, as SeaBIOS reports it: 3 GiB below the PCI hole, 3 above. */
 static const struct firmware_entry qemu_6g[] = {
-	{ 0x0, 0x9fc00, RAM },
-	{ 0x9fc00, 0x400, RES },
-	{ 0xf0000, 0x10000, RES },
-	{ 0x100000, 0xbfee0000, RAM },
-	{ 0xbffe0000, 0x20000, RES },
-	{ 0xfffc0000, 0x40000, RES },
-	{ 0x100000000, 0xc0000000, RAM },
+    {0x0, 0x9fc00, RAM},
+    {0x9fc00, 0x400, RES},
+    {0xf0000, 0x10000, RES},
+    {0x100000, 0xbfee0000, RAM},
+    {0xbffe0000, 0x20000, RES},
+    {0xfffc0000, 0x40000, RES},
+    {0x100000000, 0xc0000000, RAM},
 };
 
 static void test_init_empty(void **state)
@@ -54,11 +54,9 @@ static void test_sorted(void **state)
 {
 	/* Firmware need not sort its map: the result must be sorted anyway. */
 	static const struct firmware_entry e[] = {
-		{ MiB(64), MiB(64), RAM },
-		{ 0, 0x9f000, RAM },
-		{ GiB(4), GiB(1), RAM },
-		{ MiB(1), MiB(15), RAM },
-		{ MiB(16), MiB(48), RAM }, /* adjacent to both neighbours: kept separate */
+	    {MiB(64), MiB(64), RAM}, {0, 0x9f000, RAM},	      {GiB(4), GiB(1), RAM},
+	    {MiB(1), MiB(15), RAM},  {MiB(16), MiB(48), RAM}, /* adjacent to both neighbours: kept
+								 separate */
 	};
 
 	(void)state;
@@ -77,10 +75,10 @@ static void test_sorted(void **state)
 static void test_align_inward(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ 0x1234, 0x5678 - 0x1234, RAM },  /* -> [0x2000, 0x5000) */
-		{ 0x9000, 0x9fc00 - 0x9000, RAM }, /* the usual 639 KiB: -> [0x9000, 0x9f000) */
-		{ 0x100001, 0xffe, RAM },	   /* inside one page: nothing, and no error */
-		{ 0x200800, 0x1000, RAM },	   /* one page long but straddling two: nothing */
+	    {0x1234, 0x5678 - 0x1234, RAM},  /* -> [0x2000, 0x5000) */
+	    {0x9000, 0x9fc00 - 0x9000, RAM}, /* the usual 639 KiB: -> [0x9000, 0x9f000) */
+	    {0x100001, 0xffe, RAM},	     /* inside one page: nothing, and no error */
+	    {0x200800, 0x1000, RAM},	     /* one page long but straddling two: nothing */
 	};
 
 	(void)state;
@@ -95,9 +93,9 @@ static void test_align_inward(void **state)
 static void test_reject_empty(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ MiB(1), 0, RAM },
-		{ MiB(2), 0, RES }, /* an empty reserved entry is just as bogus */
-		{ MiB(4), MiB(4), RAM },
+	    {MiB(1), 0, RAM},
+	    {MiB(2), 0, RES}, /* an empty reserved entry is just as bogus */
+	    {MiB(4), MiB(4), RAM},
 	};
 
 	(void)state;
@@ -112,9 +110,9 @@ static void test_reject_empty(void **state)
 static void test_reject_wrapping(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ 0xfffffffffffff000ull, 0x2000, RAM },
-		{ 0xffffffffffffffffull, 1, RAM },	/* end is exactly 2^64: wraps to 0 */
-		{ MiB(8), 0xfffffffffffff000ull, RES }, /* reserved wraps too */
+	    {0xfffffffffffff000ull, 0x2000, RAM},
+	    {0xffffffffffffffffull, 1, RAM},	  /* end is exactly 2^64: wraps to 0 */
+	    {MiB(8), 0xfffffffffffff000ull, RES}, /* reserved wraps too */
 	};
 
 	(void)state;
@@ -128,10 +126,10 @@ static void test_reject_wrapping(void **state)
 static void test_above_64g(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ GiB(64), GiB(1), RAM },     /* unaddressable RAM: refused */
-		{ GiB(100), MiB(4), RAM },    /* likewise */
-		{ GiB(64), GiB(256), RES },   /* a 64-bit PCI window: silently ignored */
-		{ GiB(1), MiB(1), RAM },
+	    {GiB(64), GiB(1), RAM},   /* unaddressable RAM: refused */
+	    {GiB(100), MiB(4), RAM},  /* likewise */
+	    {GiB(64), GiB(256), RES}, /* a 64-bit PCI window: silently ignored */
+	    {GiB(1), MiB(1), RAM},
 	};
 
 	(void)state;
@@ -146,8 +144,7 @@ static void test_clip_64g(void **state)
 {
 	/* QEMU -m 64G: 61 GiB above 4 GiB reach 65 GiB; the last GiB is not addressable. */
 	static const struct firmware_entry e[] = {
-		{ GiB(4), GiB(61), RAM },
-		{ GiB(63) + MiB(512), GiB(2), RES }, /* clipped too */
+	    {GiB(4), GiB(61), RAM}, {GiB(63) + MiB(512), GiB(2), RES}, /* clipped too */
 	};
 
 	(void)state;
@@ -165,15 +162,14 @@ static void test_clip_64g(void **state)
 static void test_reject_overlap(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ MiB(16), MiB(16), RAM },
-		{ MiB(20), MiB(1), RAM },   /* inside */
-		{ MiB(8), MiB(16), RAM },   /* straddles the start */
-		{ MiB(31), MiB(2), RAM },   /* straddles the end */
-		{ MiB(16), MiB(16), RAM },  /* an exact duplicate */
-		{ 0, GiB(1), RAM },	    /* covers it */
-		{ MiB(32), MiB(1), RAM },   /* merely adjacent: fine */
-		{ MiB(12), MiB(4), RAM },   /* adjacent below: fine */
-		{ MiB(20), MiB(1), RES },   /* reserved may overlap RAM: it is subtracted */
+	    {MiB(16), MiB(16), RAM}, {MiB(20), MiB(1), RAM}, /* inside */
+	    {MiB(8), MiB(16), RAM},			     /* straddles the start */
+	    {MiB(31), MiB(2), RAM},			     /* straddles the end */
+	    {MiB(16), MiB(16), RAM},			     /* an exact duplicate */
+	    {0, GiB(1), RAM},				     /* covers it */
+	    {MiB(32), MiB(1), RAM},			     /* merely adjacent: fine */
+	    {MiB(12), MiB(4), RAM},			     /* adjacent below: fine */
+	    {MiB(20), MiB(1), RES}, /* reserved may overlap RAM: it is subtracted */
 	};
 
 	(void)state;
@@ -193,11 +189,11 @@ static void test_reject_overlap(void **state)
 static void test_reserved_subtracted(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ 0, MiB(64), RAM },
-		{ MiB(1), MiB(1), RES },
-		{ MiB(8) + 0x800, 0x1000, ACPI }, /* any type but 1 is reserved; rounded out */
-		{ MiB(63), MiB(4), RES },	  /* crossing the end of RAM */
-		{ GiB(3), GiB(1), RES },	  /* no RAM there: harmless */
+	    {0, MiB(64), RAM},
+	    {MiB(1), MiB(1), RES},
+	    {MiB(8) + 0x800, 0x1000, ACPI}, /* any type but 1 is reserved; rounded out */
+	    {MiB(63), MiB(4), RES},	    /* crossing the end of RAM */
+	    {GiB(3), GiB(1), RES},	    /* no RAM there: harmless */
 	};
 	struct mem_range out[8];
 
@@ -299,7 +295,7 @@ static void test_too_many_ram(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < ARRAY_SIZE(e); i++)
-		e[i] = (struct firmware_entry){ MiB(2 * i), MiB(1), RAM };
+		e[i] = (struct firmware_entry){MiB(2 * i), MiB(1), RAM};
 	assert_int_equal(memmap_add_firmware(&mm, e, ARRAY_SIZE(e), 0), 2);
 	assert_int_equal(mm.nr_ram, MEMMAP_MAX);
 	assert_int_equal(mm.rejected, 2);
@@ -369,12 +365,10 @@ static void test_qemu_6g(void **state)
 static void test_free_ranges_exhaustive(void **state)
 {
 	static const struct firmware_entry e[] = {
-		{ MiB(40), MiB(8), RAM },	{ 0, 0x9fc00, RAM },
-		{ MiB(1), MiB(7), RAM },	{ MiB(10), MiB(20), RAM },
-		{ MiB(30), MiB(2), RAM },	{ MiB(34) + 0x10, MiB(1), RAM },
-		{ MiB(3), MiB(2), RES },	{ MiB(7), MiB(4), RES },
-		{ MiB(29), MiB(2), ACPI },	{ MiB(36), MiB(4), RES },
-		{ MiB(47), 0x1000, RES },	{ 0xf0000, 0x10000, RES },
+	    {MiB(40), MiB(8), RAM},  {0, 0x9fc00, RAM},	     {MiB(1), MiB(7), RAM},
+	    {MiB(10), MiB(20), RAM}, {MiB(30), MiB(2), RAM}, {MiB(34) + 0x10, MiB(1), RAM},
+	    {MiB(3), MiB(2), RES},   {MiB(7), MiB(4), RES},  {MiB(29), MiB(2), ACPI},
+	    {MiB(36), MiB(4), RES},  {MiB(47), 0x1000, RES}, {0xf0000, 0x10000, RES},
 	};
 	struct mem_range out[MEMMAP_MAX * 2];
 	unsigned n;
@@ -421,21 +415,21 @@ static void test_free_ranges_exhaustive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_init_empty, setup),
-		cmocka_unit_test_setup(test_sorted, setup),
-		cmocka_unit_test_setup(test_align_inward, setup),
-		cmocka_unit_test_setup(test_reject_empty, setup),
-		cmocka_unit_test_setup(test_reject_wrapping, setup),
-		cmocka_unit_test_setup(test_above_64g, setup),
-		cmocka_unit_test_setup(test_clip_64g, setup),
-		cmocka_unit_test_setup(test_reject_overlap, setup),
-		cmocka_unit_test_setup(test_reserved_subtracted, setup),
-		cmocka_unit_test_setup(test_mem_limit, setup),
-		cmocka_unit_test_setup(test_reserve_merge, setup),
-		cmocka_unit_test_setup(test_reserve_full_panics, setup),
-		cmocka_unit_test_setup(test_too_many_ram, setup),
-		cmocka_unit_test_setup(test_qemu_6g, setup),
-		cmocka_unit_test_setup(test_free_ranges_exhaustive, setup),
+	    cmocka_unit_test_setup(test_init_empty, setup),
+	    cmocka_unit_test_setup(test_sorted, setup),
+	    cmocka_unit_test_setup(test_align_inward, setup),
+	    cmocka_unit_test_setup(test_reject_empty, setup),
+	    cmocka_unit_test_setup(test_reject_wrapping, setup),
+	    cmocka_unit_test_setup(test_above_64g, setup),
+	    cmocka_unit_test_setup(test_clip_64g, setup),
+	    cmocka_unit_test_setup(test_reject_overlap, setup),
+	    cmocka_unit_test_setup(test_reserved_subtracted, setup),
+	    cmocka_unit_test_setup(test_mem_limit, setup),
+	    cmocka_unit_test_setup(test_reserve_merge, setup),
+	    cmocka_unit_test_setup(test_reserve_full_panics, setup),
+	    cmocka_unit_test_setup(test_too_many_ram, setup),
+	    cmocka_unit_test_setup(test_qemu_6g, setup),
+	    cmocka_unit_test_setup(test_free_ranges_exhaustive, setup),
 	};
 
 	return cmocka_run_group_tests_name("memmap", tests, NULL, NULL);

@@ -36,7 +36,7 @@ static void fake_flush(void)
 	nr_flushes++;
 }
 
-static const struct pkmap_slot_ops ops = { fake_clear, fake_flush };
+static const struct pkmap_slot_ops ops = {fake_clear, fake_flush};
 
 static void forget_events(void)
 {
@@ -184,7 +184,7 @@ static void check_put_then_get(unsigned k)
 
 static void test_put_then_get_wraps(void **state)
 {
-	static const unsigned ks[] = { 0, 1, 2, 100, LAST_PKMAP - 1 };
+	static const unsigned ks[] = {0, 1, 2, 100, LAST_PKMAP - 1};
 
 	(void)state;
 	for (unsigned i = 0; i < ARRAY_SIZE(ks); i++) {
@@ -273,7 +273,7 @@ static void test_busy_slot_survives_wrap(void **state)
 {
 	(void)state;
 	assert_int_equal(get_use(&pages[0]), 1);
-	pkmap_slot_use(&s, 1); /* two users: count 3 */
+	pkmap_slot_use(&s, 1);			 /* two users: count 3 */
 	assert_int_equal(get_use(&pages[1]), 2); /* one user: count 2 */
 	for (unsigned i = 2; i < LAST_PKMAP - 1; i++) {
 		int nr = get_use(&pages[i]);
@@ -384,17 +384,17 @@ static void test_use_misuse_panics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_first_get_takes_slot_1, setup),
-		cmocka_unit_test_setup(test_fill_then_wrap_to_slot_0, setup),
-		cmocka_unit_test_setup(test_wrap_clears_unused_slots, setup),
-		cmocka_unit_test_setup(test_all_in_use, setup),
-		cmocka_unit_test_setup(test_put_then_get_wraps, setup),
-		cmocka_unit_test_setup(test_put_returns_true_at_count_1, setup),
-		cmocka_unit_test_setup(test_full_cycle, setup),
-		cmocka_unit_test_setup(test_busy_slot_survives_wrap, setup),
-		cmocka_unit_test_setup(test_flushes_count, setup),
-		cmocka_unit_test_setup(test_put_misuse_panics, setup),
-		cmocka_unit_test_setup(test_use_misuse_panics, setup),
+	    cmocka_unit_test_setup(test_first_get_takes_slot_1, setup),
+	    cmocka_unit_test_setup(test_fill_then_wrap_to_slot_0, setup),
+	    cmocka_unit_test_setup(test_wrap_clears_unused_slots, setup),
+	    cmocka_unit_test_setup(test_all_in_use, setup),
+	    cmocka_unit_test_setup(test_put_then_get_wraps, setup),
+	    cmocka_unit_test_setup(test_put_returns_true_at_count_1, setup),
+	    cmocka_unit_test_setup(test_full_cycle, setup),
+	    cmocka_unit_test_setup(test_busy_slot_survives_wrap, setup),
+	    cmocka_unit_test_setup(test_flushes_count, setup),
+	    cmocka_unit_test_setup(test_put_misuse_panics, setup),
+	    cmocka_unit_test_setup(test_use_misuse_panics, setup),
 	};
 
 	return cmocka_run_group_tests_name("pkmap_slots", tests, NULL, NULL);
