@@ -22,7 +22,7 @@ endif
 KASFLAGS := -m32 -D__ASSEMBLER__ -D__ASSEMBLY__ -I. $(XEN_ABI)
 KLDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
-KSRC := $(wildcard guest/*.c guest/*.S guest/lib/*.c pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
+KSRC := $(wildcard guest/*.c guest/lib/*.c guest/x86/*.c guest/x86/*.S pv/*.c pv/native/*.c pv/native/*.S pv/xen/*.c pv/xen/*.S mm/*.c)
 KOBJ := $(patsubst %,$(BUILD)/k/%.o,$(KSRC))
 
 .PHONY: all test test-native unit run boot run-xen deps clean compare print-kcflags \
@@ -47,7 +47,7 @@ $(BUILD)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/linker.ld: guest/linker.ld guest/kernel_base.h
+$(BUILD)/linker.ld: guest/x86/linker.ld guest/kernel_base.h
 	@mkdir -p $(BUILD)
 	$(CC) -E -P -x c -I. $< -o $@
 

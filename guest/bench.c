@@ -1,7 +1,7 @@
 #include "guest/bench.h"
 #include "guest/console.h"
 #include "guest/lib/name_filter.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/irqflags.h"
 #include "guest/platform.h"
 #include "guest/printk.h"

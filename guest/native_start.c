@@ -5,7 +5,7 @@
 #include "guest/platform.h"
 #include "guest/printk.h"
 #include "guest/serial.h"
-#include "guest/traps.h"
+#include "guest/x86/traps.h"
 #include "pv/native/native.h"
 
 static struct boot_info native_boot_info;

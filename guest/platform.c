@@ -4,7 +4,7 @@
  * multiple of 0x100 when it also offers another's interface, as Xen does with Viridian).
  */
 #include "guest/platform.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/lib/string.h"
 
 enum platform platform;

@@ -7,7 +7,7 @@
 #ifndef GUEST_PREEMPT_H
 #define GUEST_PREEMPT_H
 
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/lib/types.h"
 
 #define PREEMPT_OFFSET 1u

@@ -1,6 +1,6 @@
 /* 16550 UART on COM1: the native console, and what QEMU's -serial stdio shows. */
 #include "guest/console.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/serial.h"
 
 #define COM1 0x3f8

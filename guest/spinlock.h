@@ -5,7 +5,7 @@
 #ifndef GUEST_SPINLOCK_H
 #define GUEST_SPINLOCK_H
 
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/irqflags.h"
 
 typedef struct {

@@ -1,5 +1,5 @@
 /* Self-tests of separate address spaces: what building, pinning and freeing one costs. */
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/ktest.h"
 #include "mm/addrspace.h"
 #include "mm/pgtable.h"

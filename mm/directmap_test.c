@@ -1,5 +1,5 @@
 /* Self-tests of the kernel page tables paging_init() built. */
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/ktest.h"
 #include "mm/directmap.h"
 #include "mm/fixmap.h"

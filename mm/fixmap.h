@@ -6,7 +6,7 @@
 #ifndef MM_FIXMAP_H
 #define MM_FIXMAP_H
 
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 
 /* Nesting depth of kmap_atomic/kmap_local per CPU (Linux's KM_MAX_IDX). */
 #define KM_MAX_IDX 16

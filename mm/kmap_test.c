@@ -1,6 +1,6 @@
 /* Self-tests of kmap_atomic and kmap_local: nesting, misuse, interrupts, switches, costs. */
-#include "guest/cpu.h"
-#include "guest/extable.h"
+#include "guest/x86/cpu.h"
+#include "guest/x86/extable.h"
 #include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/sched.h"

@@ -1,5 +1,5 @@
 /* Self-tests of persistent kmaps: slots, sleeping for one, the wrap flush, page_address. */
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/ktest.h"
 #include "guest/sched.h"
 #include "mm/highmem.h"

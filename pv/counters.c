@@ -1,5 +1,5 @@
 #include "pv/counters.h"
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/printk.h"
 
 static bool cpu_used(unsigned cpu)

@@ -6,7 +6,7 @@
 #include "pv/counters.h"
 #include "pv/ops.h"
 #include "guest/irqflags.h"
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/lib/string.h"
 #include "mm/gfp.h"
 

@@ -1,7 +1,7 @@
 /* Counting wrappers around the active backend's MMU operations. */
 #include "pv/ops.h"
-#include "guest/cpu.h"
-#include "guest/percpu.h"
+#include "guest/x86/cpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/irqflags.h"
 
 const struct pv_mmu_ops *pv_mmu;

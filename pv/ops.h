@@ -11,8 +11,8 @@
 #include "pv/native/inline.h"
 #include "pv/branch.h"
 #include "pv/cpu_ops.h"
-#include "guest/cpu.h"
-#include "guest/percpu.h"
+#include "guest/x86/cpu.h"
+#include "guest/x86/percpu.h"
 
 /* Counted operations, in report order. */
 enum pv_op {

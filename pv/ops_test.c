@@ -1,5 +1,5 @@
 /* Self-tests of the operations table: each wrapper counts exactly its own operation. */
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/ktest.h"
 #include "guest/lib/string.h"
 #include "mm/fixmap.h"

@@ -2,7 +2,7 @@
 #ifndef PV_PTE_STORE_H
 #define PV_PTE_STORE_H
 
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "pv/pte.h"
 
 /*

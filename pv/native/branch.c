@@ -1,6 +1,6 @@
 /* The native backend's side of pv/branch.h: every backend jump becomes a fall-through. */
 #include "pv/branch.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/lib/string.h"
 
 extern const u32 __pv_branches_start[], __pv_branches_end[];

@@ -7,7 +7,7 @@
 #include "pv/native/inline.h"
 #include "pv/native/irqflags.h"
 #include "guest/kernel_base.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/lib/string.h"
 
 #define CPUID_1_EDX_PGE (1u << 13)

@@ -3,8 +3,8 @@
  * vectors. Every other line stays masked.
  */
 #include "pv/native/native.h"
-#include "guest/cpu.h"
-#include "guest/traps.h"
+#include "guest/x86/cpu.h"
+#include "guest/x86/traps.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21

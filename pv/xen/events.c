@@ -5,10 +5,10 @@
  * handlers, then unmasks and rechecks, so an event that arrived meanwhile is not lost.
  */
 #include "pv/xen/hypercall.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/panic.h"
 #include "guest/preempt.h"
-#include "guest/traps.h"
+#include "guest/x86/traps.h"
 #include "pv/ops.h"
 
 #define NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)

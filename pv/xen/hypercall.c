@@ -1,7 +1,7 @@
 #include "pv/xen/hypercall.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/panic.h"
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/printk.h"
 #include "pv/counters.h"
 

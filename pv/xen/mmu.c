@@ -13,9 +13,9 @@
 #include "pv/ops.h"
 #include "pv/pte_store.h"
 #include "guest/cmdline.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 #include "guest/kernel_base.h"
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 #include "guest/panic.h"
 #include "mm/pgtable.h"
 

@@ -1,6 +1,6 @@
 #include "pv/xen/multicall.h"
 #include "pv/xen/hypercall.h"
-#include "guest/percpu.h"
+#include "guest/x86/percpu.h"
 
 struct mc_buffer {
 	multicall_entry_t entries[MC_BATCH];

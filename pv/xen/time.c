@@ -1,6 +1,6 @@
 /* Xen system time: nanoseconds since boot, from vcpu_time_info and the TSC. */
 #include "pv/xen/xen.h"
-#include "guest/cpu.h"
+#include "guest/x86/cpu.h"
 
 #include <xen/arch-x86/cpuid.h>
 

@@ -1,7 +1,7 @@
 /* Self-tests that only mean something under Xen PV: the hole, the accounting, exact costs. */
 #include "pv/xen/hypercall.h"
 #include "guest/cmdline.h"
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/irqflags.h"
 #include "guest/ktest.h"
 #include "guest/platform.h"

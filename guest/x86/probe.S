@@ -1,4 +1,4 @@
-/* Probing accessors with exception-table fixups; see guest/extable.h. Return -EFAULT = -14. */
+/* Probing accessors with exception-table fixups; see guest/x86/extable.h. Return -EFAULT = -14. */
 
 	.text
 	.globl probe_read_u32

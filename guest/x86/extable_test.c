@@ -1,5 +1,5 @@
 /* Self-tests of exception fixups: a probe of a bad address reports a fault, not a crash. */
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 #include "guest/ktest.h"
 #include "mm/layout.h"
 

@@ -1,4 +1,4 @@
-#include "guest/extable.h"
+#include "guest/x86/extable.h"
 
 struct extable_entry {
 	u32 insn, fixup;

@@ -6,7 +6,7 @@
 #ifndef GUEST_EXTABLE_H
 #define GUEST_EXTABLE_H
 
-#include "guest/traps.h"
+#include "guest/x86/traps.h"
 
 /* Read the u32 at @addr into *@val: 0, or -EFAULT if the access faulted. */
 asmlinkage int probe_read_u32(const void *addr, u32 *val);

@@ -1,6 +1,6 @@
 /* Native descriptor tables and the exception handler every vector reaches. */
-#include "guest/traps.h"
-#include "guest/extable.h"
+#include "guest/x86/traps.h"
+#include "guest/x86/extable.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/sched.h"

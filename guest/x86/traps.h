@@ -3,7 +3,7 @@
 
 #include "guest/lib/types.h"
 
-/* What guest/entry.S saves on every exception, lowest address first. */
+/* What guest/x86/entry.S saves on every exception, lowest address first. */
 struct trap_frame {
 	u32 edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax; /* pushal */
 	u32 vector, error;
