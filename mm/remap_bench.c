@@ -23,11 +23,21 @@ static struct page *next_page(void)
 	return pool[pool_next++ % POOL];
 }
 
+/*
+ * Each frame is mapped once when it joins the pool, untimed: under Xen PV a frame's first
+ * writable mapping changes its type (PGT_none to PGT_writable_page, in _get_page_type()),
+ * about 170 instructions more than every later mapping. Warm, a benchmark measures the
+ * steady state whichever benchmarks ran before it (README, "TSC emulation").
+ */
 static void pool_fill(void)
 {
 	for (unsigned i = 0; i < POOL; i++) {
-		if (!pool[i])
+		if (!pool[i]) {
 			pool[i] = alloc_page(GFP_HIGHMEM);
+			if (!pool[i])
+				panic("bench: no page for the pool");
+			kunmap_atomic(kmap_atomic(pool[i]));
+		}
 		pool_pfn[i] = page_to_pfn(pool[i]);
 	}
 	kmap_flush_unused();
