@@ -7,6 +7,7 @@
 #define MM_FIXMAP_H
 
 #include "guest/x86/percpu.h"
+#include "pv/pte.h"
 
 /* Nesting depth of kmap_atomic/kmap_local per CPU (Linux's KM_MAX_IDX). */
 #define KM_MAX_IDX 16
@@ -23,5 +24,8 @@ enum fixed_addresses {
 };
 
 #define FIXADDR_SIZE ((u32)NR_FIXMAPS << PAGE_SHIFT)
+
+/* The kmap fast path finds every slot's entry from slot 0's: the fixmap is one page table. */
+_Static_assert(NR_FIXMAPS <= PTRS_PER_PTE, "the fixmap must fit in one page table");
 
 #endif

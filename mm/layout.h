@@ -16,7 +16,7 @@
 #include "guest/kernel_base.h"
 #include "guest/lib/types.h"
 
-#define LAST_PKMAP 512 /* one PAE page table */
+#define LAST_PKMAP 512 /* one PAE page table (PTRS_PER_PTE, pv/pte.h; asserted in mm/pkmap.c) */
 #define VMALLOC_OFFSET MiB(8)
 #define VMALLOC_DEFAULT MiB(128)
 #define LOWMEM_MIN MiB(32) /* refuse a vmalloc= that leaves less lowmem than this */

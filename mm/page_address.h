@@ -13,6 +13,7 @@
 #include "guest/spinlock.h"
 
 #define PA_HASH_BITS 9 /* LAST_PKMAP buckets */
+_Static_assert(1 << PA_HASH_BITS == LAST_PKMAP, "one page_address bucket per pkmap slot");
 
 struct page_address_map {
 	const struct page *page;

@@ -16,6 +16,8 @@
 #include "guest/spinlock.h"
 #include "guest/wait.h"
 
+_Static_assert(LAST_PKMAP == PTRS_PER_PTE, "the pkmap window is one page table");
+
 static struct pkmap_slots pkmap;
 static spinlock_t kmap_lock;
 static struct wait_queue pkmap_wait = {.waiters = {&pkmap_wait.waiters, &pkmap_wait.waiters}};
