@@ -244,6 +244,27 @@ const struct bench *bench_find(const char *name)
 	return NULL;
 }
 
+static const char *run_filter; /* for the unknown-name report */
+
+static bool is_bench(const char *name, size_t n)
+{
+	for (const struct bench *b = __benches_start; b < __benches_end; b++)
+		if (name_filter_word_is(name, n, b->name))
+			return true;
+	return false;
+}
+
+static void no_bench(const char *name, size_t n)
+{
+	cprintf("# bench: bench=%s: no benchmark named '%.*s'\n", run_filter, (int)n, name);
+}
+
+unsigned bench_unknown(const char *filter)
+{
+	run_filter = filter;
+	return name_filter_unknown(filter, is_bench, no_bench);
+}
+
 unsigned bench_run(const char *filter)
 {
 	unsigned ran = 0;

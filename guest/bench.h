@@ -41,6 +41,8 @@ struct bench {
 /* The benchmark called @name, or NULL (tests assert what each one's operations cost). */
 const struct bench *bench_find(const char *name);
 
+/* How many names in @filter are no benchmark, each reported in one line (the boot then fails). */
+unsigned bench_unknown(const char *filter);
 /* Run the benchmarks @filter names ("all", "none", names, "-name"); returns how many ran. */
 unsigned bench_run(const char *filter);
 

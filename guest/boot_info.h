@@ -7,7 +7,11 @@
 
 #include "mm/memmap.h"
 
-#define BOOT_CMDLINE_MAX 1024 /* Xen's start_info carries up to 1024 bytes */
+/*
+ * The longest command line kept: multiboot sets no limit (8 KiB is four times Linux x86's
+ * COMMAND_LINE_SIZE); Xen's start_info carries MAX_GUEST_CMDLINE (1024) bytes at most.
+ */
+#define BOOT_CMDLINE_MAX 8192
 #define BOOT_MODULES_MAX 8
 
 /* What an entry path adds to the common boot, at fixed points of start_kernel(). */
@@ -22,6 +26,8 @@ struct boot_hooks {
 
 struct boot_info {
 	char cmdline[BOOT_CMDLINE_MAX];
+	size_t cmdline_len;	 /* what the loader passed; more than the buffer means cut */
+	size_t cmdline_protocol; /* the most the boot protocol can pass (0: no limit) */
 	struct firmware_entry mmap[MEMMAP_MAX];
 	unsigned nr_mmap;
 	/* Physical ranges the loader placed that must survive (modules, its own tables). */

@@ -131,6 +131,27 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 	return 0;
 }
 
+void cmdline_check_length(const char *kept, size_t len, size_t size, size_t protocol)
+{
+	size_t n = strlen(kept);
+	const char *last = n > 40 ? kept + n - 40 : kept;
+
+	if (len >= size)
+		pr_warn("cmdline: %u bytes, more than the %u kept: options after '...%s' are "
+			"ignored\n",
+			(unsigned)len, (unsigned)size - 1, last);
+	else if (protocol && len >= protocol - 1)
+		pr_warn("cmdline: %u bytes, the most the boot protocol passes (%u): anything after "
+			"'...%s' was cut before the kernel saw it\n",
+			(unsigned)len, (unsigned)protocol - 1, last);
+}
+
+/* Options are separated by any whitespace, as Linux splits them. */
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 unsigned cmdline_parse(const char *cmdline, struct boot_options *o)
 {
 	unsigned problems = 0;
@@ -140,11 +161,11 @@ unsigned cmdline_parse(const char *cmdline, struct boot_options *o)
 		size_t n = 0;
 		char *eq;
 
-		while (*cmdline == ' ')
+		while (is_space(*cmdline))
 			cmdline++;
 		if (!*cmdline)
 			break;
-		while (cmdline[n] && cmdline[n] != ' ')
+		while (cmdline[n] && !is_space(cmdline[n]))
 			n++;
 		if (n >= sizeof(word)) {
 			pr_warn("cmdline: option of %u characters ignored (limit %u)\n",

@@ -35,6 +35,11 @@ extern struct boot_options boot_options;
 /* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched, kmap=strict,
  * kmap_debug=on. */
 void boot_options_default(struct boot_options *o);
+/*
+ * Say in one line when the command line was cut: @len bytes passed into a buffer of @size,
+ * or as long as the boot protocol's @protocol limit allows (its tail may be lost there).
+ */
+void cmdline_check_length(const char *kept, size_t len, size_t size, size_t protocol);
 /* Parse @cmdline into @o (starting from its current values); returns the number of problems. */
 unsigned cmdline_parse(const char *cmdline, struct boot_options *o);
 /* Parse "<n>[KMG]" into bytes; false if @s is not exactly that or overflows. */

@@ -92,48 +92,27 @@ static const char *skip_reason(const struct ktest_suite *s)
 	return s->skip_reason ? s->skip_reason() : NULL;
 }
 
-/* Did @filter name @s itself (not only through "all")? */
-static bool named(const char *filter, const struct ktest_suite *s)
-{
-	for (const char *p = filter; *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
+static const char *run_filter; /* for the unknown-name report */
 
-		if (name_filter_word_is(p, n, s->name))
+static bool is_suite(const char *name, size_t n)
+{
+	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
+		if (name_filter_word_is(name, n, s->name))
 			return true;
-		p += n + (end ? 1 : 0);
-	}
 	return false;
 }
 
-/* Every name in @filter must be a suite: a typo must not pass as "nothing failed". */
-static unsigned unknown_names(const char *filter)
+static void no_suite(const char *name, size_t n)
 {
-	unsigned bad = 0;
-
-	for (const char *p = filter; *p;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		const char *name = *p == '-' ? p + 1 : p;
-		size_t len = *p == '-' ? n - 1 : n;
-		bool found = name_filter_word_is(p, n, "all") || name_filter_word_is(p, n, "none");
-
-		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end;
-		     s++)
-			found |= name_filter_word_is(name, len, s->name);
-		if (!found) {
-			cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)len,
-				name);
-			bad++;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	return bad;
+	cprintf("# ktest: test=%s: no suite named '%.*s'\n", run_filter, (int)n, name);
 }
 
 unsigned ktest_run(const char *filter)
 {
-	unsigned failed = unknown_names(filter), nr = 0, idx = 0;
+	unsigned failed, nr = 0, idx = 0;
+
+	run_filter = filter;
+	failed = name_filter_unknown(filter, is_suite, no_suite);
 
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		nr += name_filter_selects(filter, s->name);
@@ -147,7 +126,7 @@ unsigned ktest_run(const char *filter)
 		why = skip_reason(s);
 		if (why) {
 			cprintf("ok %u %s # SKIP %s\n", ++idx, s->name, why);
-			if (named(filter, s)) {
+			if (name_filter_names(filter, s->name)) {
 				cprintf("# ktest: test=%s: suite '%s' cannot run here (%s): FAIL\n",
 					filter, s->name, why);
 				failed++;

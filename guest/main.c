@@ -19,6 +19,8 @@ void start_kernel(struct boot_info *bi)
 	cprintf("pvkmap: 32-bit PAE kernel, MMU backend %s, platform %s\n", pv_mmu->name,
 		platform_name(platform));
 	cprintf("pvkmap: command line '%s'\n", bi->cmdline);
+	cmdline_check_length(bi->cmdline, bi->cmdline_len, sizeof(bi->cmdline),
+			     bi->cmdline_protocol);
 	boot_options_default(&boot_options);
 	cmdline_parse(bi->cmdline, &boot_options);
 	console_loglevel = boot_options.loglevel;
@@ -38,6 +40,7 @@ void start_kernel(struct boot_info *bi)
 	local_irq_enable(); /* ticks from here on: tests run preemptible */
 
 	failed = ktest_run(boot_options.test);
+	failed += bench_unknown(boot_options.bench);
 	if (bench_run(boot_options.bench))
 		cprintf("bench: done\n");
 	cprintf("sched: %llu timer ticks during the run\n", jiffies);

@@ -56,11 +56,11 @@ void multiboot_parse(u32 mbi_phys, struct boot_info *bi)
 
 		/* Loaders put the image's path first (QEMU, GRUB): it is not an option. */
 		if (*cmd == '/')
-			while (*cmd && *cmd != ' ')
+			while (*cmd && *cmd != ' ' && *cmd != '\t')
 				cmd++;
-		while (*cmd == ' ')
+		while (*cmd == ' ' || *cmd == '\t')
 			cmd++;
-		strlcpy(bi->cmdline, cmd, sizeof(bi->cmdline));
+		bi->cmdline_len = strlcpy(bi->cmdline, cmd, sizeof(bi->cmdline));
 	}
 	if (mbi->flags & MB_INFO_MMAP) {
 		u32 off = 0;

@@ -4,12 +4,22 @@
 
 int console_loglevel = LOG_DEBUG;
 
+/*
+ * A message longer than the buffer is cut with a visible marker and still ends its line,
+ * so it never runs into the next message.
+ */
 static void vcprintf(const char *fmt, va_list ap)
 {
+	static const char cut[] = " [... cut]\n";
 	char buf[512];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
-	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (n < (int)sizeof(buf)) {
+		console_write(buf, (size_t)n);
+		return;
+	}
+	console_write(buf, sizeof(buf) - 1);
+	console_write(cut, sizeof(cut) - 1);
 }
 
 void printk(int level, const char *fmt, ...)

@@ -22,3 +22,37 @@ bool name_filter_selects(const char *filter, const char *name)
 	}
 	return chosen;
 }
+
+bool name_filter_names(const char *filter, const char *name)
+{
+	for (const char *p = filter; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (name_filter_word_is(p, n, name))
+			return true;
+		p += n + (end ? 1 : 0);
+	}
+	return false;
+}
+
+unsigned name_filter_unknown(const char *filter, bool (*known)(const char *name, size_t n),
+			     void (*unknown)(const char *name, size_t n))
+{
+	unsigned bad = 0;
+
+	for (const char *p = filter; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *name = *p == '-' ? p + 1 : p;
+		size_t len = *p == '-' ? n - 1 : n;
+
+		if (!name_filter_word_is(p, n, "all") && !name_filter_word_is(p, n, "none") &&
+		    !known(name, len)) {
+			unknown(name, len);
+			bad++;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	return bad;
+}

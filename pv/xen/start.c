@@ -261,6 +261,8 @@ asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 	for (unsigned i = 0;
 	     i < sizeof(bi->cmdline) - 1 && i < MAX_GUEST_CMDLINE && si->cmd_line[i]; i++)
 		bi->cmdline[i] = (char)si->cmd_line[i];
+	bi->cmdline_len = strlen(bi->cmdline);
+	bi->cmdline_protocol = MAX_GUEST_CMDLINE;
 	bi->mmap[0] = (struct firmware_entry){0, PFN_PHYS(si->nr_pages), MEM_TYPE_RAM};
 	bi->nr_mmap = 1;
 	bi->keep[bi->nr_keep++] = (struct mem_range){virt_to_phys(_end), PFN_PHYS(boot_region_end)};
