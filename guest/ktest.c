@@ -4,6 +4,7 @@
 #include "guest/irqflags.h"
 #include "guest/lib/name_filter.h"
 #include "guest/preempt.h"
+#include "guest/sched.h"
 #include "guest/lib/string.h"
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
@@ -63,6 +64,16 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	cprintf("    # %s: %s:%d: %s\n", t->name, file, line, msg);
 	t->failures++;
 	return false;
+}
+
+void ktest_progress(struct ktest *t, u64 done, u64 total, const char *what)
+{
+	if (!t->progress_at)
+		t->progress_at = jiffies;
+	if (jiffies - t->progress_at < KTEST_PROGRESS_TICKS)
+		return;
+	t->progress_at = jiffies;
+	cprintf("    # %s: %llu of %llu %s\n", t->name, done, total, what);
 }
 
 void ktest_skip(struct ktest *t, const char *why)

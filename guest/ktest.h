@@ -13,6 +13,7 @@ struct ktest {
 	unsigned failures;
 	unsigned checks;  /* assertions made: a case that makes none and is not skipped fails */
 	const char *skip; /* set by ktest_skip(): why the case cannot run here */
+	u64 progress_at;  /* jiffies of the last progress line */
 };
 
 struct ktest_case {
@@ -58,6 +59,13 @@ bool ktest_check(struct ktest *t, bool ok, const char *file, int line, const cha
 	})
 /* The case cannot run on this machine (@why, one line): it reports a SKIP, not a pass. */
 void ktest_skip(struct ktest *t, const char *why);
+
+/*
+ * For long loops: a line "# case: @done of @total @what" at most every KTEST_PROGRESS_TICKS
+ * of guest time, so a slow run is visibly alive.
+ */
+#define KTEST_PROGRESS_TICKS 1000 /* 10 s at 100 Hz */
+void ktest_progress(struct ktest *t, u64 done, u64 total, const char *what);
 
 /* A diagnostic line inside the current case's output. */
 #define kt_info(fmt, ...) cprintf("    # " fmt "\n", ##__VA_ARGS__)

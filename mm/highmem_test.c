@@ -22,7 +22,7 @@ static const char *no_highmem(void)
 static void every_highmem_page_through_kmap_and_kmap_atomic(struct ktest *t)
 {
 	struct zone *z = &zones[ZONE_HIGHMEM];
-	u64 want = z->free_pages, pages = 0, mismatches = 0;
+	u64 want = z->free_pages, pages = 0, checked = 0, mismatches = 0;
 	struct list_head taken;
 	struct page *page;
 
@@ -35,6 +35,7 @@ static void every_highmem_page_through_kmap_and_kmap_atomic(struct ktest *t)
 		kunmap(page);
 		list_add(&page->lru, &taken);
 		pages++;
+		ktest_progress(t, pages, want, "highmem pages written through kmap");
 	}
 	KT_EXPECT_EQ(t, pages, want);
 	while (!list_empty(&taken)) {
@@ -47,6 +48,7 @@ static void every_highmem_page_through_kmap_and_kmap_atomic(struct ktest *t)
 			mismatches += v[w] != pattern(page_to_pfn(page), w);
 		kunmap_atomic(v);
 		__free_pages(page, 0);
+		ktest_progress(t, ++checked, want, "highmem pages read through kmap_atomic");
 	}
 	kmap_flush_unused();
 	KT_EXPECT_EQ(t, mismatches, 0);
