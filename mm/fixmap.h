@@ -20,6 +20,7 @@ enum fixed_addresses {
 	FIX_KMAP_END = FIX_KMAP_BEGIN + KM_SLOTS_PER_CPU * NR_CPUS - 1,
 	FIX_SCRATCH,	 /* for tests that need a mapping they own */
 	FIX_SHARED_INFO, /* Xen's shared_info page, under PV */
+	FIX_FIRMWARE,	 /* a firmware frame read in passing (mm/firmware_map.c) */
 	NR_FIXMAPS
 };
 

@@ -26,6 +26,9 @@ struct pv_cpu_ops {
 	void (*idle_halt)(void);
 	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
 	void (*timer_start)(void (*tick)(void), u64 period_ns);
+	/* Optional: how many CPUs the hypervisor offers (Xen's vCPUs); NULL: read the firmware's.
+	 */
+	unsigned (*cpus_offered)(void);
 	/* Optional: the backend's own count of @ev now (enum pv_event); NULL natively. */
 	u64 (*backend_count)(unsigned ev);
 	/* Optional: the backend's own counters, as JSON members and as a table. */

@@ -4,6 +4,8 @@
 #include "guest/x86/percpu.h"
 #include "guest/printk.h"
 #include "pv/counters.h"
+#include <xen/errno.h> /* enum xen_errno; included again below for the names */
+#include <xen/vcpu.h>
 
 /* Filled with one 32-byte stub per hypercall by the domain builder (pv/xen/entry.S). */
 extern char hypercall_page[];
@@ -256,6 +258,18 @@ long xen_vcpu_op(int cmd, unsigned vcpu, void *arg)
 		panic("xen: vcpu_op(cmd=%d vcpu=%u) failed: %ld (%s)", cmd, vcpu, rc,
 		      errno_name(rc));
 	return rc;
+}
+
+bool xen_vcpu_exists(unsigned vcpu)
+{
+	long rc = raw_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, vcpu, 0, 0, 0);
+
+	if (rc == -XEN_ENOENT)
+		return false;
+	if (rc < 0)
+		panic("xen: vcpu_op(VCPUOP_is_up vcpu=%u) failed: %ld (%s)", vcpu, rc,
+		      errno_name(rc));
+	return true;
 }
 
 long xen_console_write(const char *s, unsigned len)

@@ -66,6 +66,8 @@ void xen_sched_block(void);
 /* Fire VIRQ_TIMER once at Xen system time @deadline_ns. */
 void xen_set_timer_op(u64 deadline_ns);
 long xen_vcpu_op(int cmd, unsigned vcpu, void *arg);
+/* Whether vCPU @vcpu exists in this domain (VCPUOP_is_up answers, -ENOENT beyond the last). */
+bool xen_vcpu_exists(unsigned vcpu);
 /* console_io write: returns the error instead of crashing (it is the crash path's channel). */
 long xen_console_write(const char *s, unsigned len);
 /* SCHEDOP_shutdown: does not return. */

@@ -54,6 +54,16 @@ static __noreturn void xen_cpu_shutdown(bool success)
 	xen_shutdown(success ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }
 
+/* The domain's vCPUs: VCPUOP_is_up answers for each, and -ENOENT past the last. */
+static unsigned xen_vcpus_offered(void)
+{
+	unsigned n = 0;
+
+	while (n < 512 && xen_vcpu_exists(n))
+		n++;
+	return n;
+}
+
 static const struct pv_cpu_ops xen_cpu_ops = {
     .name = "xen",
     .irq_save = xen_irq_save,
@@ -62,6 +72,7 @@ static const struct pv_cpu_ops xen_cpu_ops = {
     .shutdown = xen_cpu_shutdown,
     .idle_halt = xen_idle_halt,
     .timer_start = xen_timer_start,
+    .cpus_offered = xen_vcpus_offered,
     .backend_count = xen_backend_count,
     .counters_json = xen_counters_print_json,
     .counters_table = xen_counters_print_table,
