@@ -35,6 +35,8 @@ struct boot_info {
 	unsigned nr_keep;
 	/* Start of the hypervisor's hole at the top of the address space; 0 natively. */
 	u32 hypervisor_start;
+	/* The CPU's physical address width natively (RAM above it is unusable); 0 under Xen. */
+	unsigned phys_addr_bits;
 	const struct boot_hooks *hooks; /* may be NULL, as may each hook */
 };
 

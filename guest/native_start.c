@@ -1,5 +1,6 @@
 /* The native entry's C half: console, traps and boot information, then the common path. */
 #include "guest/boot_info.h"
+#include "guest/x86/cpu.h"
 #include "guest/multiboot.h"
 #include "guest/panic.h"
 #include "guest/platform.h"
@@ -22,5 +23,6 @@ asmlinkage void native_start(u32 magic, u32 mbi_phys)
 		panic("native entry: loader magic 0x%x is not multiboot's 0x%x", magic,
 		      MULTIBOOT_BOOTLOADER_MAGIC);
 	multiboot_parse(mbi_phys, &native_boot_info);
+	native_boot_info.phys_addr_bits = cpu_phys_addr_bits();
 	start_kernel(&native_boot_info);
 }

@@ -11,12 +11,38 @@ struct memmap boot_memmap;
 
 extern char _end[];
 
+/*
+ * RAM the CPU cannot address is unusable: a PTE naming a frame above MAXPHYADDR faults with
+ * a reserved-bit error. Cap the usable RAM there, saying how much is left out.
+ */
+static u64 cpu_limit(const struct boot_info *bi, u64 mem_limit)
+{
+	u64 top, above = 0;
+
+	if (!bi->phys_addr_bits || bi->phys_addr_bits >= 64)
+		return mem_limit;
+	top = 1ull << bi->phys_addr_bits;
+	if (mem_limit && mem_limit <= top)
+		return mem_limit;
+	for (unsigned i = 0; i < bi->nr_mmap; i++) {
+		const struct firmware_entry *e = &bi->mmap[i];
+
+		if (e->type == MEM_TYPE_RAM && e->base + e->len > top)
+			above += e->base + e->len - MAX(e->base, top);
+	}
+	if (above)
+		pr_warn("mm: CPU addresses %u bits; ignoring %llu MiB of RAM above %llu MiB\n",
+			bi->phys_addr_bits, above >> 20, top >> 20);
+	return top;
+}
+
 void mm_init(const struct boot_info *bi, u64 mem_limit, u64 vmalloc_size, u32 hypervisor_start)
 {
 	struct memmap *m = &boot_memmap;
 	pfn_t max_pfn;
 
 	memmap_init(m);
+	mem_limit = cpu_limit(bi, mem_limit);
 	memmap_add_firmware(m, bi->mmap, bi->nr_mmap, mem_limit);
 	/* Real-mode data, BIOS and option ROMs: never touched, as Linux does. */
 	memmap_reserve(m, 0, MiB(1));

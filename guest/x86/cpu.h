@@ -58,6 +58,24 @@ static inline bool cpu_has_sse2(void)
 	return d & (1u << 26);
 }
 
+/*
+ * MAXPHYADDR: CPUID 0x80000008 where the CPU has it; otherwise, by the SDM's rule, 36 bits
+ * with PSE-36 and 32 without (QEMU's default qemu32 model: PAE but 32 bits).
+ */
+static inline unsigned cpu_phys_addr_bits(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a >= 0x80000008) {
+		cpuid(0x80000008, 0, &a, &b, &c, &d);
+		if ((a & 0xff) >= 32)
+			return a & 0xff;
+	}
+	cpuid(1, 0, &a, &b, &c, &d);
+	return d & (1u << 17) ? 36 : 32;
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");
