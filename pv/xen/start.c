@@ -134,6 +134,11 @@ static struct xen_count_snapshot before_build;
 /* From here to mm_ready only paging_init() issues hypercalls: record what it costs. */
 static void xen_options_parsed(void)
 {
+	if (boot_options.mem_limit &&
+	    boot_options.mem_limit >= PFN_PHYS((u64)xen_start_info.nr_pages))
+		pr_warn("cmdline: mem=%lluM is not below the domain's %lu MiB: ignored\n",
+			boot_options.mem_limit >> 20,
+			(unsigned long)(xen_start_info.nr_pages >> 8));
 	xen_mmu_configure();
 	xen_snapshot(&before_build);
 }
@@ -196,6 +201,12 @@ static u64 reserved_ram_pages(pfn_t start, pfn_t end)
 	return n;
 }
 
+/* The domain's pages mem= left out: they stay the domain's, unused (not ballooned out). */
+u64 xen_pages_above_mem_limit(void)
+{
+	return xen_start_info.nr_pages > mem_map_pfns ? xen_start_info.nr_pages - mem_map_pfns : 0;
+}
+
 static void xen_report(void)
 {
 	pfn_t kernel_end = PFN_UP(virt_to_phys(_end));
@@ -209,12 +220,13 @@ static void xen_report(void)
 		pvmmu_names[boot_options.pvmmu]);
 	cprintf("Xen PV: %lu pages = %llu managed + %llu below 1 MiB + %llu kernel image + %llu "
 		"boot region (p2m list, start_info, xenstore, console, stack) + %llu boot "
-		"allocations; %u boot page tables returned\n",
+		"allocations + %llu above mem= (left unused); %u boot page tables returned\n",
 		(unsigned long)xen_start_info.nr_pages, managed,
 		reserved_ram_pages(0, PFN_DOWN(MiB(1))),
 		reserved_ram_pages(PFN_DOWN(MiB(1)), kernel_end),
 		reserved_ram_pages(kernel_end, boot_region_end),
-		reserved_ram_pages(boot_region_end, mem_map_pfns), boot_tables_returned);
+		reserved_ram_pages(boot_region_end, mem_map_pfns), xen_pages_above_mem_limit(),
+		boot_tables_returned);
 	cprintf("Xen PV: %llu cycles, %llu us from entry to this report (TSC scaled by Xen's "
 		"vcpu_time_info); Xen system time %llu ms\n",
 		rdtsc() - entry_tsc, xen_tsc_to_ns(rdtsc() - entry_tsc) / 1000,

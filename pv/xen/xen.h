@@ -77,4 +77,7 @@ void xen_idle_halt(void);
 void xen_mmu_init(void);
 void xen_mmu_configure(void);
 
+/* Pages of the domain that mem= left out of the memory map (start.c). */
+u64 xen_pages_above_mem_limit(void);
+
 #endif
