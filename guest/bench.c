@@ -244,8 +244,6 @@ const struct bench *bench_find(const char *name)
 	return NULL;
 }
 
-static const char *run_filter; /* for the unknown-name report */
-
 static bool is_bench(const char *name, size_t n)
 {
 	for (const struct bench *b = __benches_start; b < __benches_end; b++)
@@ -254,14 +252,13 @@ static bool is_bench(const char *name, size_t n)
 	return false;
 }
 
-static void no_bench(const char *name, size_t n)
+static void no_bench(const char *filter, const char *name, size_t n)
 {
-	cprintf("# bench: bench=%s: no benchmark named '%.*s'\n", run_filter, (int)n, name);
+	cprintf("# bench: bench=%s: no benchmark named '%.*s'\n", filter, (int)n, name);
 }
 
 unsigned bench_unknown(const char *filter)
 {
-	run_filter = filter;
 	return name_filter_unknown(filter, is_bench, no_bench);
 }
 

@@ -103,8 +103,6 @@ static const char *skip_reason(const struct ktest_suite *s)
 	return s->skip_reason ? s->skip_reason() : NULL;
 }
 
-static const char *run_filter; /* for the unknown-name report */
-
 static bool is_suite(const char *name, size_t n)
 {
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
@@ -113,16 +111,15 @@ static bool is_suite(const char *name, size_t n)
 	return false;
 }
 
-static void no_suite(const char *name, size_t n)
+static void no_suite(const char *filter, const char *name, size_t n)
 {
-	cprintf("# ktest: test=%s: no suite named '%.*s'\n", run_filter, (int)n, name);
+	cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)n, name);
 }
 
 unsigned ktest_run(const char *filter)
 {
 	unsigned failed, nr = 0, idx = 0;
 
-	run_filter = filter;
 	failed = name_filter_unknown(filter, is_suite, no_suite);
 
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)

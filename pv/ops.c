@@ -83,10 +83,21 @@ const char *const pv_event_names[PV_EV_NR] = {
     [PV_EV_MMUEXT_OPS] = "mmuext_ops",
 };
 
+/* @op over all CPUs; this CPU's pending count already folded by the caller. */
+static u64 sum_op(enum pv_op op)
+{
+	u64 sum = 0;
+
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += pv_counters[cpu].count[op] + pv_counters[cpu].pending[op];
+	return sum;
+}
+
 void pv_counts_snapshot(struct pv_counts *s)
 {
+	pv_counters_fold();
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		s->op[op] = pv_count(op);
+		s->op[op] = sum_op(op);
 	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
 		s->ev[ev] = pv_cpu && pv_cpu->backend_count ? pv_cpu->backend_count(ev) : 0;
 }
@@ -102,10 +113,6 @@ void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta)
 
 u64 pv_count(enum pv_op op)
 {
-	u64 sum = 0;
-
 	pv_counters_fold();
-	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += pv_counters[cpu].count[op] + pv_counters[cpu].pending[op];
-	return sum;
+	return sum_op(op);
 }

@@ -37,7 +37,7 @@ bool name_filter_names(const char *filter, const char *name)
 }
 
 unsigned name_filter_unknown(const char *filter, bool (*known)(const char *name, size_t n),
-			     void (*unknown)(const char *name, size_t n))
+			     void (*unknown)(const char *filter, const char *name, size_t n))
 {
 	unsigned bad = 0;
 
@@ -49,7 +49,7 @@ unsigned name_filter_unknown(const char *filter, bool (*known)(const char *name,
 
 		if (!name_filter_word_is(p, n, "all") && !name_filter_word_is(p, n, "none") &&
 		    !known(name, len)) {
-			unknown(name, len);
+			unknown(filter, name, len);
 			bad++;
 		}
 		p += n + (end ? 1 : 0);

@@ -19,6 +19,6 @@ bool name_filter_names(const char *filter, const char *name);
  * bench= must not pass as "nothing failed".
  */
 unsigned name_filter_unknown(const char *filter, bool (*known)(const char *name, size_t n),
-			     void (*unknown)(const char *name, size_t n));
+			     void (*unknown)(const char *filter, const char *name, size_t n));
 
 #endif

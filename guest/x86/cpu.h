@@ -37,19 +37,7 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-/*
- * rdtsc kept in program order (Intel's recipe for timing code): the first lfence waits for
- * earlier instructions to finish, the second keeps later ones from starting before the read.
- * lfence is SSE2: callers check cpu_has_sse2() first.
- */
-static inline u64 rdtsc_fenced(void)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-	return ((u64)hi << 32) | lo;
-}
-
+/* lfence (an SSE2 instruction) exists: guest/bench.c orders its TSC reads with it. */
 static inline bool cpu_has_sse2(void)
 {
 	u32 a, b, c, d;

@@ -1,8 +1,8 @@
 /*
  * The native backend's operations as inline code. pv/ops.h expands them at every call site
- * when the native backend is active (pv_native), so a native PTE write is a store or two and
- * not two indirect calls: the effect Linux gets by patching native code over its paravirt
- * call sites. Only pv/ includes this file.
+ * when the native backend is active (pv_is_native(), pv/branch.h), so a native PTE write is a store
+ * or two and not two indirect calls: the effect Linux gets by patching native code over its
+ * paravirt call sites. Only pv/ includes this file.
  */
 #ifndef PV_NATIVE_INLINE_H
 #define PV_NATIVE_INLINE_H
