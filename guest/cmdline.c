@@ -1,6 +1,9 @@
 #include "guest/cmdline.h"
 #include "guest/printk.h"
 #include "guest/lib/string.h"
+#include "guest/kernel_base.h"
+
+_Static_assert(NR_CPUS == 8, "maxcpus= says 1 to 8");
 
 struct boot_options boot_options;
 const char *const pvmmu_names[PVMMU_NR] = {
@@ -119,6 +122,11 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			o->kmap_debug = false;
 		else
 			return bad(key, val ? val : "", "not on or off", "on");
+	} else if (!strcmp(key, "maxcpus")) {
+		if (!val || !parse_int(val, &n) || n < 1 || n > NR_CPUS)
+			return bad(key, val ? val : "", "not a CPU count from 1 to 8",
+				   "all offered");
+		o->max_cpus = (unsigned)n;
 	} else if (!strcmp(key, "loglevel")) {
 		if (!val || !parse_int(val, &n) || n > 8)
 			return bad(key, val ? val : "", "not a level 0-8", "7");

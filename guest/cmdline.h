@@ -26,6 +26,7 @@ struct boot_options {
 	enum pvmmu_mode pvmmu; /* pvmmu=hypercall|batched|writable */
 	bool kmap_lazy;	       /* kmap=strict|lazy: kmap_atomic/kmap_local unmap strategy */
 	bool kmap_debug;       /* kmap_debug=on|off: guard slots, force-map, stale-use reports */
+	unsigned max_cpus;     /* maxcpus=: bring up at most this many CPUs (0 = all offered) */
 };
 
 #define MEM_LIMIT_MIN MiB(16)

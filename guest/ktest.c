@@ -33,7 +33,7 @@ bool ktest_catch_panic(const char *msg)
 bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 {
 	struct kjmp_buf buf;
-	u32 preempt = preempt_counts[smp_processor_id()]; /* with the resched bit */
+	u32 preempt = this_cpu_read(__preempt_count); /* with the resched bit */
 	unsigned long flags = local_irq_save();
 
 	local_irq_restore(flags);
@@ -45,7 +45,7 @@ bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 		return false;
 	}
 	/* Back from panic(): undo what the panicking path had switched off. */
-	preempt_counts[smp_processor_id()] = preempt;
+	this_cpu_write(__preempt_count, preempt);
 	local_irq_restore(flags);
 	return true;
 }

@@ -1,6 +1,5 @@
 /* The boot path every entry shares once it has a console: options, memory, tests, verdict. */
 #include "guest/bench.h"
-#include "guest/firmware_cpus.h"
 #include "guest/boot_info.h"
 #include "guest/cmdline.h"
 #include "guest/irqflags.h"
@@ -9,22 +8,10 @@
 #include "guest/platform.h"
 #include "guest/printk.h"
 #include "guest/sched.h"
+#include "guest/smp.h"
 #include "mm/highmem.h"
 #include "mm/init.h"
 #include "pv/counters.h"
-
-/* Until SMP lands the kernel runs on the boot CPU only: say so when more are offered. */
-static void report_cpus(void)
-{
-	unsigned offered = pv_cpu->cpus_offered ? pv_cpu->cpus_offered() : firmware_cpus();
-
-	if (offered)
-		cprintf("cpu: 1 of %u %s used%s\n", offered,
-			platform == PLATFORM_XEN_PV ? "vCPUs" : "CPUs",
-			offered > 1 ? " (SMP bring-up is not implemented yet)" : "");
-	else
-		cprintf("cpu: 1 CPU used (the firmware describes none)\n");
-}
 
 void start_kernel(struct boot_info *bi)
 {
@@ -51,8 +38,8 @@ void start_kernel(struct boot_info *bi)
 	cprintf("kmap: %s unmapping, debug checks %s\n",
 		kmap_unmap_mode == KMAP_LAZY ? "lazy" : "strict", kmap_debug ? "on" : "off");
 	sched_init();
-	report_cpus();	    /* reads firmware tables through kmap_local: after the first thread */
-	local_irq_enable(); /* ticks from here on: tests run preemptible */
+	local_irq_enable();		 /* ticks from here on: tests run preemptible */
+	smp_boot(boot_options.max_cpus); /* reads firmware tables through kmap_local */
 
 	failed = ktest_run(boot_options.test);
 	failed += bench_unknown(boot_options.bench);

@@ -6,6 +6,7 @@
 #include "guest/platform.h"
 #include "guest/printk.h"
 #include "guest/serial.h"
+#include "guest/smp.h"
 #include "guest/x86/traps.h"
 #include "pv/native/native.h"
 
@@ -15,6 +16,7 @@ asmlinkage void native_start(u32 magic, u32 mbi_phys);
 
 asmlinkage void native_start(u32 magic, u32 mbi_phys)
 {
+	smp_cpu_local_init(0);
 	native_pv_init();
 	serial_init();
 	traps_init_native();

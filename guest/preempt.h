@@ -15,32 +15,35 @@
 #define HARDIRQ_MASK 0xff00u
 #define PREEMPT_NEED_RESCHED 0x80000000u /* clear: a switch is due */
 
-extern u32 preempt_counts[NR_CPUS];
+DECLARE_PER_CPU(u32, __preempt_count);
 
 static inline u32 preempt_count(void)
 {
-	return preempt_counts[smp_processor_id()] & ~PREEMPT_NEED_RESCHED;
+	return this_cpu_read(__preempt_count) & ~PREEMPT_NEED_RESCHED;
 }
 
-/* A switch is due on @cpu (a tick, a wake-up); one atomic store, safe from anywhere. */
-static inline void set_need_resched(unsigned cpu)
+/*
+ * A switch is due on this CPU (a tick, a wake-up): one instruction, safe from interrupts.
+ * Only the CPU itself writes its count; another CPU asks it with resched_cpu() (guest/smp.h).
+ */
+static inline void set_need_resched(void)
 {
-	__atomic_fetch_and(&preempt_counts[cpu], ~PREEMPT_NEED_RESCHED, __ATOMIC_RELAXED);
+	this_cpu_and(__preempt_count, ~PREEMPT_NEED_RESCHED);
 }
 
-static inline void clear_need_resched(unsigned cpu)
+static inline void clear_need_resched(void)
 {
-	__atomic_fetch_or(&preempt_counts[cpu], PREEMPT_NEED_RESCHED, __ATOMIC_RELAXED);
+	this_cpu_or(__preempt_count, PREEMPT_NEED_RESCHED);
 }
 
-static inline bool need_resched(unsigned cpu)
+static inline bool need_resched(void)
 {
-	return !(preempt_counts[cpu] & PREEMPT_NEED_RESCHED);
+	return !(this_cpu_read(__preempt_count) & PREEMPT_NEED_RESCHED);
 }
 
 static inline void preempt_disable(void)
 {
-	preempt_counts[smp_processor_id()] += PREEMPT_OFFSET;
+	this_cpu_add(__preempt_count, PREEMPT_OFFSET);
 	__asm__ volatile("" ::: "memory");
 }
 
@@ -48,20 +51,24 @@ static inline void preempt_disable(void)
 static inline void preempt_enable_no_resched(void)
 {
 	__asm__ volatile("" ::: "memory");
-	preempt_counts[smp_processor_id()] -= PREEMPT_OFFSET;
+	this_cpu_sub(__preempt_count, PREEMPT_OFFSET);
 }
 
 /* The switch preempt_enable() found due (guest/sched.c). */
 void preempt_schedule(void);
 
-/* Re-enable preemption; switch now if a switch became due meanwhile. */
+/* Re-enable preemption; switch now if a switch became due meanwhile (the count hit zero). */
 static inline void preempt_enable(void)
 {
-	unsigned cpu = smp_processor_id();
-
-	__asm__ volatile("" ::: "memory");
-	if (unlikely(!(preempt_counts[cpu] -= PREEMPT_OFFSET)))
-		preempt_schedule();
+	__asm__ goto("subl %1, %%fs:%0\n\t"
+		     "je %l[resched]"
+		     :
+		     : "m"(__preempt_count), "i"(PREEMPT_OFFSET)
+		     : "memory", "cc"
+		     : resched);
+	return;
+resched:
+	preempt_schedule();
 }
 
 static inline bool in_interrupt(void)
@@ -71,12 +78,12 @@ static inline bool in_interrupt(void)
 
 static inline void irq_enter(void)
 {
-	preempt_counts[smp_processor_id()] += HARDIRQ_OFFSET;
+	this_cpu_add(__preempt_count, HARDIRQ_OFFSET);
 }
 
 static inline void irq_exit(void)
 {
-	preempt_counts[smp_processor_id()] -= HARDIRQ_OFFSET;
+	this_cpu_sub(__preempt_count, HARDIRQ_OFFSET);
 }
 
 #endif

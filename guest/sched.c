@@ -7,18 +7,18 @@
 #include "guest/wait.h"
 #include "mm/gfp.h"
 #include "mm/kmap_local.h"
-#include "pv/ops.h"
+#include "guest/smp.h"
 #include "pv/ops.h"
 
-u32 preempt_counts[NR_CPUS] = {[0 ... NR_CPUS - 1] = PREEMPT_NEED_RESCHED};
-struct thread *current_threads[NR_CPUS];
+DEFINE_PER_CPU(u32, __preempt_count);
+DEFINE_PER_CPU(struct thread *, current_task);
 u64 jiffies;
 void (*tick_hook)(void);
 bool tick_preempts = true;
 
 static struct list_head run_queue[NR_CPUS];
 static spinlock_t rq_lock[NR_CPUS];
-static struct thread boot_threads[NR_CPUS], *idle_threads[NR_CPUS];
+static struct thread boot_thread, *idle_threads[NR_CPUS];
 static struct wait_queue exit_wait;
 
 asmlinkage void switch_to(struct thread *prev, struct thread *next);
@@ -41,13 +41,13 @@ static struct thread *pick_next(unsigned cpu)
 void schedule(void)
 {
 	unsigned cpu = smp_processor_id();
-	struct thread *prev = current_threads[cpu], *next;
+	struct thread *prev = current_thread(), *next;
 
 	if (preempt_count())
 		panic("schedule() from %s with preempt_count 0x%x (atomic context)", prev->name,
 		      preempt_count());
 	spin_lock(&rq_lock[cpu]);
-	clear_need_resched(cpu);
+	clear_need_resched();
 	/* A running thread goes to the back of the queue; a sleeping one waits to be woken. */
 	if (prev->state == THREAD_RUNNABLE && prev != idle_threads[cpu] && !prev->on_rq) {
 		list_add_tail(&prev->link, &run_queue[cpu]);
@@ -58,7 +58,7 @@ void schedule(void)
 	if (next == prev)
 		return;
 	kmap_local_sched_out(prev);
-	current_threads[cpu] = next;
+	this_cpu_write(current_task, next);
 	next->switches++;
 	switch_to(prev, next);
 	/* Back in @prev, switched in again by someone's schedule(). */
@@ -89,23 +89,27 @@ void wake_thread(struct thread *t)
 	if (t->state == THREAD_SLEEPING) {
 		t->state = THREAD_RUNNABLE;
 		/* It may not have switched away yet: it is on the queue at most once. */
-		if (!t->on_rq && t != current_threads[t->cpu]) {
+		if (!t->on_rq && t != per_cpu(current_task, t->cpu)) {
 			list_add_tail(&t->link, &run_queue[t->cpu]);
 			t->on_rq = true;
 		}
-		set_need_resched(t->cpu);
+		resched_cpu(t->cpu); /* an IPI when @t is another CPU's */
 	}
 	spin_unlock_irqrestore(&rq_lock[t->cpu], flags);
 }
 
+/* Every CPU ticks; the boot CPU keeps time and runs the tests' hook. */
 void sched_tick(void)
 {
-	jiffies++;
+	bool boot_cpu = smp_processor_id() == 0;
+
+	if (boot_cpu)
+		jiffies++;
 	pv_counters_fold(); /* 32-bit pending counts into the totals, long before they wrap */
-	if (tick_hook)
+	if (boot_cpu && tick_hook)
 		tick_hook();
 	if (tick_preempts)
-		set_need_resched(smp_processor_id());
+		set_need_resched();
 }
 
 asmlinkage void thread_start(struct thread *t)
@@ -122,19 +126,26 @@ asmlinkage void thread_start(struct thread *t)
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
+	return thread_create_on(name, fn, arg, smp_processor_id());
+}
+
+struct thread *thread_create_on(const char *name, void (*fn)(void *), void *arg, unsigned cpu)
+{
 	unsigned long stack = __get_free_pages(GFP_KERNEL, 1);
 	struct thread *t;
 	u32 *sp;
 
 	if (!stack)
 		return NULL;
+	if (!cpumask_test(&cpu_online_mask, cpu) && cpu != smp_processor_id())
+		panic("thread_create_on(%s, cpu %u): that CPU is not online", name, cpu);
 	/* The struct sits at the bottom of its own stack: one allocation per thread. */
 	t = (struct thread *)stack;
 	memset(t, 0, sizeof(*t));
 	t->name = name;
 	t->fn = fn;
 	t->arg = arg;
-	t->cpu = smp_processor_id();
+	t->cpu = cpu;
 	t->stack = stack;
 	sp = (u32 *)(stack + THREAD_STACK_PAGES * PAGE_SIZE);
 	*--sp = (u32)(uintptr_t)thread_trampoline; /* switch_to's ret */
@@ -154,7 +165,7 @@ void thread_join(struct thread *t)
 	free_pages(t->stack, 1);
 }
 
-static void idle_loop(void *arg)
+static __noreturn void idle_loop(void *arg)
 {
 	(void)arg;
 	for (;;) {
@@ -169,14 +180,14 @@ static void idle_loop(void *arg)
 void sched_init(void)
 {
 	unsigned cpu = smp_processor_id();
-	struct thread *boot = &boot_threads[cpu];
+	struct thread *boot = &boot_thread;
 
 	list_init(&run_queue[cpu]);
 	wait_queue_init(&exit_wait);
 	boot->name = "boot";
 	boot->state = THREAD_RUNNABLE;
 	boot->cpu = cpu;
-	current_threads[cpu] = boot;
+	this_cpu_write(current_task, boot);
 	idle_threads[cpu] = thread_create("idle", idle_loop, NULL);
 	if (!idle_threads[cpu])
 		panic("sched: no memory for the idle thread");
@@ -184,4 +195,48 @@ void sched_init(void)
 	list_del(&idle_threads[cpu]->link);
 	idle_threads[cpu]->on_rq = false;
 	pv_cpu->timer_start(sched_tick, 10 * 1000 * 1000);
+}
+
+struct thread *thread_create_spread(const char *name, void (*fn)(void *), void *arg)
+{
+	static unsigned next_cpu;
+	unsigned cpu;
+
+	do
+		cpu = __atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) % NR_CPUS;
+	while (!cpumask_test(&cpu_online_mask, cpu));
+	return thread_create_on(name, fn, arg, cpu);
+}
+
+/* On the boot CPU, for CPU @cpu: its first thread (which becomes its idle thread) and run
+ * queue. Returns the top of that thread's stack, 0 without memory. */
+u32 sched_prepare_ap(unsigned cpu)
+{
+	unsigned long stack = __get_free_pages(GFP_KERNEL, 1);
+	struct thread *t = (struct thread *)stack;
+
+	if (!stack)
+		return 0;
+	memset(t, 0, sizeof(*t));
+	t->name = "idle";
+	t->state = THREAD_RUNNABLE;
+	t->cpu = cpu;
+	t->stack = stack;
+	list_init(&run_queue[cpu]);
+	idle_threads[cpu] = t;
+	per_cpu(current_task, cpu) = t;
+	return (u32)(stack + THREAD_STACK_PAGES * PAGE_SIZE);
+}
+
+void sched_init_ap(void)
+{
+	kmap_local_sched_in(current_thread());
+	preempt_enable_no_resched(); /* smp_boot held it off until now */
+	pv_cpu->timer_start(sched_tick, 10 * 1000 * 1000);
+}
+
+void sched_idle(void)
+{
+	local_irq_enable();
+	idle_loop(NULL);
 }

@@ -29,17 +29,21 @@ struct thread {
 	u64 switches; /* times switched in */
 };
 
-extern struct thread *current_threads[NR_CPUS];
+DECLARE_PER_CPU(struct thread *, current_task);
 
 static inline struct thread *current_thread(void)
 {
-	return current_threads[smp_processor_id()];
+	return this_cpu_read(current_task);
 }
 
 /* Make the running boot code this CPU's first thread, create its idle thread, start ticks. */
 void sched_init(void);
 /* A new runnable thread running @fn(@arg); it exits when @fn returns. NULL without memory. */
 struct thread *thread_create(const char *name, void (*fn)(void *arg), void *arg);
+/* The same on CPU @cpu (online, or this one). */
+struct thread *thread_create_on(const char *name, void (*fn)(void *arg), void *arg, unsigned cpu);
+/* The same on the next online CPU in turn: threads spread over all CPUs. */
+struct thread *thread_create_spread(const char *name, void (*fn)(void *arg), void *arg);
 /* Wait until @t has exited, then free it. */
 void thread_join(struct thread *t);
 /* Give the CPU to another runnable thread, if any (voluntary switch). */
@@ -50,7 +54,12 @@ void schedule(void);
 void wake_thread(struct thread *t);
 /* Called on every timer tick, in interrupt context. */
 void sched_tick(void);
-/* Ticks since sched_init() on this CPU. */
+/* Bringing up another CPU (guest/smp.c): prepared on the boot CPU, then on the CPU itself
+ * its scheduler and tick start and its first thread becomes its idle loop. */
+u32 sched_prepare_ap(unsigned cpu);
+void sched_init_ap(void);
+void sched_idle(void) __noreturn;
+/* Ticks of the boot CPU since sched_init(). */
 extern u64 jiffies;
 /* If set, called on every tick in interrupt context (tests use it to map in an interrupt). */
 extern void (*tick_hook)(void);

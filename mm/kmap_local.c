@@ -28,7 +28,7 @@ static struct {
 	bool live;
 } slot_info[NR_CPUS][KM_MAX_IDX];
 
-struct kmap_window kmap_window[NR_CPUS];
+DEFINE_PER_CPU(struct kmap_window, kmap_window);
 unsigned kmap_slot_shift;
 bool kmap_general;
 u64 kmap_prot;
@@ -41,8 +41,9 @@ static void find_windows(void)
 		panic("kmap: the kmap fixmap slots 0x%08x - 0x%08x are not in one page table", last,
 		      first);
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-		kmap_window[cpu].va0 = fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU);
-		kmap_window[cpu].pte0 = lookup_pte(kmap_window[cpu].va0);
+		per_cpu(kmap_window, cpu).va0 =
+		    fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_SLOTS_PER_CPU);
+		per_cpu(kmap_window, cpu).pte0 = lookup_pte(per_cpu(kmap_window, cpu).va0);
 	}
 }
 
@@ -57,10 +58,11 @@ void kmap_configure(bool debug, bool lazy)
 	find_windows();
 	kmap_prot = pgprot_masked(PAGE_KERNEL);
 	for (unsigned i = 0; t && i < KM_SLOTS_PER_CPU; i++) {
-		pte_t *ptep = kmap_window[cpu].pte0 - i;
+		pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - i;
 
 		if (ptep->val)
-			pv_set_pte_va(kmap_window[cpu].va0 - i * PAGE_SIZE, ptep, (pte_t){0}, true);
+			pv_set_pte_va(per_cpu(kmap_window, cpu).va0 - i * PAGE_SIZE, ptep,
+				      (pte_t){0}, true);
 	}
 	kmap_debug = debug;
 	kmap_slot_shift = debug ? 1 : 0;
@@ -73,13 +75,13 @@ void kmap_configure(bool debug, bool lazy)
 
 u32 kmap_slot_vaddr(unsigned cpu, unsigned idx)
 {
-	return kmap_window[cpu].va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
+	return per_cpu(kmap_window, cpu).va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
 }
 
 /* The slot behind @va on @cpu's window, or -1 (guard slots and other addresses). */
 static int slot_index(unsigned cpu, u32 va)
 {
-	u32 base = kmap_window[cpu].va0, off;
+	u32 base = per_cpu(kmap_window, cpu).va0, off;
 
 	if (va > base + PAGE_SIZE - 1 || base - (va & PAGE_MASK) >= KM_SLOTS_PER_CPU * PAGE_SIZE)
 		return -1;
@@ -113,8 +115,8 @@ void *kmap_map_slot(struct page *page, const void *caller)
 	pfn_t pfn = page_to_pfn(page);
 	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
 	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
-	pte_t *ptep = kmap_window[cpu].pte0 - (idx << kmap_slot_shift);
-	u32 va = kmap_window[cpu].va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
+	pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift);
+	u32 va = per_cpu(kmap_window, cpu).va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
 
 	if (kmap_debug)
 		map_checks(cpu, idx, ptep, pfn, caller);
@@ -148,7 +150,7 @@ void kmap_unmap_slot(void *vaddr, const void *caller)
 	unsigned cpu = smp_processor_id();
 	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
 	unsigned idx = t->kmap_local.stack.depth - 1;
-	u32 off = (kmap_window[cpu].va0 - va) >> PAGE_SHIFT;
+	u32 off = (per_cpu(kmap_window, cpu).va0 - va) >> PAGE_SHIFT;
 
 	/*
 	 * One comparison covers foreign addresses, guard slots, disorder and underflow (then
@@ -157,7 +159,7 @@ void kmap_unmap_slot(void *vaddr, const void *caller)
 	if (unlikely(off != idx << kmap_slot_shift))
 		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, caller);
 	if (kmap_unmap_mode == KMAP_STRICT)
-		pv_set_pte_va(va, kmap_window[cpu].pte0 - off, (pte_t){0}, true);
+		pv_set_pte_va(va, per_cpu(kmap_window, cpu).pte0 - off, (pte_t){0}, true);
 	if (kmap_debug) {
 		slot_info[cpu][idx].live = false;
 		slot_info[cpu][idx].releaser = caller;
@@ -198,7 +200,7 @@ void kmap_local_sched_out(struct thread *t)
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush(); /* a queued map must reach the table before we read it back */
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++) {
-		pte_t *ptep = kmap_window[cpu].pte0 - (idx << kmap_slot_shift);
+		pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift);
 
 		t->kmap_local.pteval[idx] = ptep->val;
 		if (kmap_unmap_mode == KMAP_STRICT)
@@ -213,7 +215,7 @@ void kmap_local_sched_in(struct thread *t)
 
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++)
 		pv_set_pte_va(kmap_slot_vaddr(cpu, idx),
-			      kmap_window[cpu].pte0 - (idx << kmap_slot_shift),
+			      per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift),
 			      (pte_t){t->kmap_local.pteval[idx]}, kmap_unmap_mode != KMAP_STRICT);
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush();

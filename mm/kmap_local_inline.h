@@ -21,7 +21,7 @@ struct kmap_window {
 	u32 va0;
 	pte_t *pte0;
 };
-extern struct kmap_window kmap_window[NR_CPUS];
+DECLARE_PER_CPU(struct kmap_window, kmap_window);
 extern unsigned kmap_slot_shift;
 /* Debug checks or lazy unmapping: maps take the general path, not the strict fast one. */
 extern bool kmap_general;
@@ -53,7 +53,6 @@ static inline bool is_direct_address(const void *vaddr)
 static __always_inline void *map_strict(pfn_t pfn)
 {
 	struct thread *t = current_thread();
-	unsigned cpu = smp_processor_id();
 	pte_t pte = pfn_pte_masked(pfn, kmap_prot | _PAGE_PRESENT); /* lets the store skip a test */
 	unsigned idx = t->kmap_local.stack.depth;
 	u32 va;
@@ -61,8 +60,8 @@ static __always_inline void *map_strict(pfn_t pfn)
 	if (unlikely(idx >= KM_MAX_IDX))
 		kmap_stack_overflow(&t->kmap_local.stack, KMAP_CALLER);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx + 1);
-	va = kmap_window[cpu].va0 - idx * PAGE_SIZE;
-	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, pte, false);
+	va = this_cpu_read(kmap_window.va0) - idx * PAGE_SIZE;
+	pv_set_pte_va(va, this_cpu_read(kmap_window.pte0) - idx, pte, false);
 	pv_lazy_flush();
 	return (void *)(uintptr_t)va;
 }
@@ -76,7 +75,7 @@ static __always_inline void unmap_strict_own(u32 va)
 	struct thread *t = current_thread();
 	unsigned idx = t->kmap_local.stack.depth - 1;
 
-	pv_set_pte_va(va, kmap_window[smp_processor_id()].pte0 - idx, (pte_t){0}, true);
+	pv_set_pte_va(va, this_cpu_read(kmap_window.pte0) - idx, (pte_t){0}, true);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 
@@ -88,16 +87,15 @@ static __always_inline void unmap_strict_own(u32 va)
 static __always_inline void unmap_strict(void *vaddr)
 {
 	struct thread *t = current_thread();
-	unsigned cpu = smp_processor_id();
 	u32 va = (u32)(uintptr_t)vaddr & PAGE_MASK;
 	unsigned idx = t->kmap_local.stack.depth - 1;
 
-	if (unlikely((kmap_window[cpu].va0 - va) >> PAGE_SHIFT != idx)) {
+	if (unlikely((this_cpu_read(kmap_window.va0) - va) >> PAGE_SHIFT != idx)) {
 		if (is_direct_address(vaddr))
 			return;
-		kmap_unmap_misuse(t, cpu, (u32)(uintptr_t)vaddr, KMAP_CALLER);
+		kmap_unmap_misuse(t, smp_processor_id(), (u32)(uintptr_t)vaddr, KMAP_CALLER);
 	}
-	pv_set_pte_va(va, kmap_window[cpu].pte0 - idx, (pte_t){0}, true);
+	pv_set_pte_va(va, this_cpu_read(kmap_window.pte0) - idx, (pte_t){0}, true);
 	WRITE_ONCE(t->kmap_local.stack.depth, idx);
 }
 

@@ -5,7 +5,7 @@
 static bool cpu_used(unsigned cpu)
 {
 	for (unsigned op = 0; op < PV_OP_NR; op++)
-		if (pv_counters[cpu].count[op])
+		if (per_cpu(pv_counters, cpu).count[op])
 			return true;
 	return cpu == 0;
 }
@@ -22,8 +22,8 @@ void pv_counters_print_json(void)
 		cprintf("%s{\"cpu\":%u,\"ops\":{", first ? "" : ",", cpu);
 		for (unsigned op = 0; op < PV_OP_NR; op++)
 			cprintf("%s\"%s\":{\"count\":%llu,\"cycles\":%llu}", op ? "," : "",
-				pv_op_names[op], pv_counters[cpu].count[op],
-				pv_counters[cpu].cycles[op]);
+				pv_op_names[op], per_cpu(pv_counters, cpu).count[op],
+				per_cpu(pv_counters, cpu).cycles[op]);
 		cprintf("}}");
 		first = 0;
 	}
@@ -47,7 +47,7 @@ void pv_counters_print_table(void)
 		if (!cpu_used(cpu))
 			continue;
 		for (unsigned op = 0; op < PV_OP_NR; op++) {
-			const struct pv_counters *c = &pv_counters[cpu];
+			const struct pv_counters *c = &per_cpu(pv_counters, cpu);
 
 			if (pv_op_cycles_measured)
 				cprintf("  %-4u %-16s %12llu %16llu %10llu\n", cpu, pv_op_names[op],

@@ -73,8 +73,9 @@ void counters_page_update(void)
 	for (unsigned cpu = 0; cpu < page->nr_cpus; cpu++) {
 		u64 *b = cpu_block(cpu);
 
-		memcpy(b, pv_counters[cpu].count, sizeof(pv_counters[cpu].count));
-		memcpy(b + PV_OP_NR, pv_counters[cpu].cycles, sizeof(pv_counters[cpu].cycles));
+		memcpy(b, per_cpu(pv_counters, cpu).count, sizeof(per_cpu(pv_counters, cpu).count));
+		memcpy(b + PV_OP_NR, per_cpu(pv_counters, cpu).cycles,
+		       sizeof(per_cpu(pv_counters, cpu).cycles));
 		for (unsigned h = 0; h < nr_hcalls; h++) {
 			b[2 * PV_OP_NR + h] = *hcall_source(cpu, h, false);
 			b[2 * PV_OP_NR + nr_hcalls + h] = *hcall_source(cpu, h, true);

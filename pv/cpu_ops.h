@@ -24,11 +24,23 @@ struct pv_cpu_ops {
 	void (*shutdown)(bool success) __noreturn;
 	/* Enable interrupts and wait for one (the idle loop); returns with them enabled. */
 	void (*idle_halt)(void);
-	/* Call @tick every @period_ns nanoseconds, in interrupt context. */
+	/* Call @tick every @period_ns nanoseconds, in interrupt context, on the calling CPU
+	 * (each CPU starts its own). */
 	void (*timer_start)(void (*tick)(void), u64 period_ns);
 	/* Optional: how many CPUs the hypervisor offers (Xen's vCPUs); NULL: read the firmware's.
 	 */
 	unsigned (*cpus_offered)(void);
+	/*
+	 * SMP (guest/smp.c). Start CPU @cpu (1 .. cpus_offered() - 1, the platform's order):
+	 * it runs on @stack_top with the kernel's page tables, sets up its %fs (base
+	 * percpu_offset(cpu)), traps and interrupt delivery, then calls smp_ap_start(cpu).
+	 * Returns 0 once it is on its way, 1 if the platform keeps it offline (Xen's
+	 * cpu/N/availability), or a negative error after printing one line that says why.
+	 * NULL: this backend starts no CPUs.
+	 */
+	int (*cpu_start)(unsigned cpu, u32 stack_top);
+	/* Interrupt CPU @cpu with IPI @kind (enum ipi_kind); it calls smp_ipi_received(). */
+	void (*send_ipi)(unsigned cpu, unsigned kind);
 	/* Optional: the backend's own count of @ev now (enum pv_event); NULL natively. */
 	u64 (*backend_count)(unsigned ev);
 	/* Optional: the backend's own counters, as JSON members and as a table. */

@@ -6,7 +6,7 @@
 
 const struct pv_mmu_ops *pv_mmu;
 const struct pv_cpu_ops *pv_cpu;
-struct pv_counters pv_counters[NR_CPUS];
+DEFINE_PER_CPU(struct pv_counters, pv_counters);
 
 const char *const pv_op_names[PV_OP_NR] = {
     [PV_SET_PTE] = "set_pte",
@@ -55,7 +55,7 @@ void pv_backend_lazy_flush(void)
 /* Interrupts off: a tick's fold must not interleave with this one on the same CPU. */
 void pv_counters_fold(void)
 {
-	struct pv_counters *c = &pv_counters[smp_processor_id()];
+	struct pv_counters *c = this_cpu_ptr(pv_counters);
 	unsigned long flags = pv_cpu ? local_irq_save() : 0;
 
 	for (unsigned op = 0; op < PV_OP_NR; op++) {
@@ -89,7 +89,7 @@ static u64 sum_op(enum pv_op op)
 	u64 sum = 0;
 
 	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += pv_counters[cpu].count[op] + pv_counters[cpu].pending[op];
+		sum += per_cpu(pv_counters, cpu).count[op] + per_cpu(pv_counters, cpu).pending[op];
 	return sum;
 }
 

@@ -91,7 +91,7 @@ struct pv_counters {
 	u32 pending[PV_OP_NR];
 };
 
-extern struct pv_counters pv_counters[];
+DECLARE_PER_CPU(struct pv_counters, pv_counters);
 /* Whether cycles[] is filled (make OP_CYCLES=1); counts always are, unless COUNTERS=0. */
 extern const bool pv_op_cycles_measured;
 extern const char *const pv_op_names[PV_OP_NR];
@@ -138,7 +138,8 @@ void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta);
 static inline void pv_count_op(enum pv_op op, unsigned n)
 {
 #ifndef PVKMAP_NO_COUNTERS
-	pv_counters[smp_processor_id()].pending[op] += n;
+	if (!__builtin_constant_p(n) || n) /* a folded flush that is not one costs nothing */
+		this_cpu_add(pv_counters.pending[op], n);
 #else
 	(void)op, (void)n;
 #endif
@@ -158,7 +159,7 @@ static inline void pv_count_op(enum pv_op op, unsigned n)
 			native_call;                                                               \
 		else                                                                               \
 			backend_call;                                                              \
-		pv_counters[smp_processor_id()].cycles[op] += rdtsc() - t0_;                       \
+		this_cpu_ptr(pv_counters)->cycles[op] += rdtsc() - t0_;                            \
 	} while (0)
 #else
 #define PV_OP(op, native_call, backend_call)                                                       \

@@ -71,7 +71,7 @@ void irq_register(unsigned irq, void (*handler)(void))
 void irq_exit_preempt(void)
 {
 	irq_exit();
-	if (!preempt_count() && need_resched(smp_processor_id()))
+	if (!preempt_count() && need_resched())
 		schedule();
 }
 

@@ -13,6 +13,7 @@
 #include "guest/printk.h"
 #include "guest/lib/string.h"
 #include "guest/x86/traps.h"
+#include "guest/smp.h"
 #include "mm/fixmap.h"
 #include "mm/gfp.h"
 #include "mm/init.h"
@@ -254,6 +255,7 @@ asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 	struct boot_info *bi = &xen_boot_info;
 
 	entry_tsc = rdtsc();
+	smp_cpu_local_init(0);
 	xen_start_info = *si;
 	dummy_shared_info.vcpu_info[0].evtchn_upcall_mask = 1;
 	pv_cpu = &xen_cpu_ops;
