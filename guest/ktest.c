@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include "guest/ktest.h"
+#include "guest/spinlock.h"
 #include "guest/console.h"
 #include "guest/irqflags.h"
 #include "guest/lib/name_filter.h"
@@ -33,7 +34,8 @@ bool ktest_catch_panic(const char *msg)
 bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 {
 	struct kjmp_buf buf;
-	u32 preempt = this_cpu_read(__preempt_count); /* with the resched bit */
+	u32 preempt = this_cpu_read(__preempt_count),
+	    locks = this_cpu_read(spinlocks_held); /* with the resched bit */
 	unsigned long flags = local_irq_save();
 
 	local_irq_restore(flags);
@@ -46,6 +48,7 @@ bool ktest_expect_panic(void (*fn)(void *arg), void *arg)
 	}
 	/* Back from panic(): undo what the panicking path had switched off. */
 	this_cpu_write(__preempt_count, preempt);
+	this_cpu_write(spinlocks_held, locks);
 	local_irq_restore(flags);
 	return true;
 }

@@ -46,6 +46,9 @@ void schedule(void)
 	if (preempt_count())
 		panic("schedule() from %s with preempt_count 0x%x (atomic context)", prev->name,
 		      preempt_count());
+	if (this_cpu_read(spinlocks_held))
+		panic("schedule() from %s with %u spinlocks held (sleeping with a lock held)",
+		      prev->name, this_cpu_read(spinlocks_held));
 	spin_lock(&rq_lock[cpu]);
 	clear_need_resched();
 	/* A running thread goes to the back of the queue; a sleeping one waits to be woken. */

@@ -21,7 +21,11 @@ static inline bool cpumask_test(const cpumask_t *m, unsigned cpu)
 
 static inline unsigned cpumask_weight(const cpumask_t *m)
 {
-	return (unsigned)__builtin_popcount(m->bits);
+	unsigned n = 0;
+
+	for (u32 b = m->bits; b; b &= b - 1) /* no popcnt on i686 */
+		n++;
+	return n;
 }
 
 #define for_each_cpu(cpu, mask)                                                                    \

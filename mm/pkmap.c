@@ -12,6 +12,7 @@
 #include "mm/pkmap_slots.h"
 #include "mm/page_address.h"
 #include "mm/pgtable.h"
+#include "mm/tlbflush.h"
 #include "guest/panic.h"
 #include "guest/spinlock.h"
 #include "guest/wait.h"
@@ -74,8 +75,11 @@ static void flush_window(void)
 	pv_lazy_leave();
 	clearing = false;
 	local_irq_restore(clearing_irqs);
-	/* Kernel mappings are global natively: only a full flush drops them all at once. */
-	pv_flush_tlb_all();
+	/*
+	 * Kernel mappings are global natively: only a full flush drops them all at once. Any
+	 * CPU may hold a cleared slot's translation: one shootdown covers every online CPU.
+	 */
+	flush_tlb_kernel_all();
 }
 
 static const struct pkmap_slot_ops pkmap_ops = {clear_slot, flush_window};

@@ -23,6 +23,7 @@ const char *const pv_op_names[PV_OP_NR] = {
     [PV_LAZY_ENTER] = "lazy_mmu_enter",
     [PV_LAZY_LEAVE] = "lazy_mmu_leave",
     [PV_ALLOC_TABLE] = "alloc_table",
+    [PV_FLUSH_MULTI] = "flush_tlb_multi",
 };
 
 const bool pv_op_cycles_measured =
@@ -81,6 +82,8 @@ const char *const pv_event_names[PV_EV_NR] = {
     [PV_EV_CALLBACK_OP] = "callback_op",
     [PV_EV_PAGE_UPDATES] = "page_updates",
     [PV_EV_MMUEXT_OPS] = "mmuext_ops",
+    [PV_EV_IPIS_SENT] = "ipis_sent",
+    [PV_EV_IPIS_ACKED] = "ipis_acked",
 };
 
 /* @op over all CPUs; this CPU's pending count already folded by the caller. */
@@ -98,8 +101,10 @@ void pv_counts_snapshot(struct pv_counts *s)
 	pv_counters_fold();
 	for (unsigned op = 0; op < PV_OP_NR; op++)
 		s->op[op] = sum_op(op);
-	for (unsigned ev = 0; ev < PV_EV_NR; ev++)
+	for (unsigned ev = 0; ev < PV_EV_IPIS_SENT; ev++)
 		s->ev[ev] = pv_cpu && pv_cpu->backend_count ? pv_cpu->backend_count(ev) : 0;
+	s->ev[PV_EV_IPIS_SENT] = smp_ipis_sent();
+	s->ev[PV_EV_IPIS_ACKED] = smp_ipis_acked();
 }
 
 void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta)

@@ -13,6 +13,10 @@
 #include "pv/cpu_ops.h"
 #include "guest/x86/cpu.h"
 #include "guest/x86/percpu.h"
+#include "guest/smp.h"
+
+/* flush_tlb_multi's address for "every non-global entry... and global ones": everything. */
+#define FLUSH_ALL_ADDRESSES 0xffffffffu
 
 /* Counted operations, in report order. */
 enum pv_op {
@@ -30,6 +34,7 @@ enum pv_op {
 	PV_LAZY_ENTER,	/* start batching updates */
 	PV_LAZY_LEAVE,	/* issue the batch and stop batching */
 	PV_ALLOC_TABLE, /* turn a frame into an empty page table */
+	PV_FLUSH_MULTI, /* invalidate one address or everything on a set of CPUs */
 	PV_OP_NR
 };
 
@@ -66,6 +71,13 @@ struct pv_mmu_ops {
 	void (*flush_tlb_one)(u32 vaddr);
 	void (*flush_tlb_local)(void);
 	void (*flush_tlb_all)(void);
+	/*
+	 * A shootdown: flush @vaddr (or everything: FLUSH_ALL_ADDRESSES, global entries too) on
+	 * every CPU in @mask, this one included when it is in @mask, and return when all are
+	 * done. Xen: one MMUEXT_*_MULTI hypercall whatever the number of CPUs; natively IPIs to
+	 * the others and a wait for their acknowledgements (as Linux's flush_tlb_multi).
+	 */
+	void (*flush_tlb_multi)(const cpumask_t *mask, u32 vaddr);
 	/* @pud_pfn is the frame of a PDPT below 4 GiB. */
 	void (*load_cr3)(pfn_t pud_pfn);
 	void (*pin_table)(pfn_t pud_pfn);
@@ -121,6 +133,8 @@ enum pv_event {
 	PV_EV_CALLBACK_OP,
 	PV_EV_PAGE_UPDATES, /* entries written by mmu_update and update_va_mapping */
 	PV_EV_MMUEXT_OPS,   /* extended operations carried by mmuext_op */
+	PV_EV_IPIS_SENT,    /* cross-CPU calls sent by IPI (guest/smp.c), any backend */
+	PV_EV_IPIS_ACKED,   /* ...and acknowledged by their targets */
 	PV_EV_NR
 };
 extern const char *const pv_event_names[PV_EV_NR];
@@ -236,6 +250,11 @@ static inline void pv_flush_tlb_local(void)
 static inline void pv_flush_tlb_all(void)
 {
 	PV_OP(PV_FLUSH_ALL, native_flush_tlb_all(), pv_mmu->flush_tlb_all());
+}
+
+static inline void pv_flush_tlb_multi(const cpumask_t *mask, u32 vaddr)
+{
+	PV_BACKEND_OP(PV_FLUSH_MULTI, pv_mmu->flush_tlb_multi(mask, vaddr));
 }
 
 static inline void pv_load_cr3(pfn_t pud_pfn)

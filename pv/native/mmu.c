@@ -102,6 +102,7 @@ static struct pv_mmu_ops native_mmu_ops = {
     .flush_tlb_one = table_flush_tlb_one,
     .flush_tlb_local = table_flush_tlb_local,
     .flush_tlb_all = table_flush_tlb_all,
+    .flush_tlb_multi = native_flush_tlb_multi,
     .load_cr3 = table_load_cr3,
     .pin_table = native_nop_pfn,
     .unpin_table = native_nop_pfn,

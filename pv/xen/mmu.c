@@ -150,6 +150,22 @@ static void xen_flush_tlb_all(void)
 	mmuext(MMUEXT_TLB_FLUSH_ALL, 0);
 }
 
+/*
+ * One hypercall for any number of vCPUs (vCPU n is CPU n): Xen flushes the physical CPUs
+ * they last ran on; the other vCPUs see nothing. Never queued: the mask lives on this stack.
+ */
+static void xen_flush_tlb_multi(const cpumask_t *mask, u32 vaddr)
+{
+	xen_ulong_t vcpus = mask->bits;
+	struct mmuext_op op = {.cmd = vaddr == FLUSH_ALL_ADDRESSES ? MMUEXT_TLB_FLUSH_MULTI
+								   : MMUEXT_INVLPG_MULTI};
+
+	op.arg1.linear_addr = vaddr == FLUSH_ALL_ADDRESSES ? 0 : vaddr;
+	set_xen_guest_handle(op.arg2.vcpumask, &vcpus);
+	mc_flush();
+	xen_mmuext_op(&op, 1);
+}
+
 /* Pinning, loading and unpinning need every queued update in place first: never batched. */
 static void direct_mmuext(unsigned cmd, unsigned long mfn)
 {
@@ -225,6 +241,7 @@ static struct pv_mmu_ops xen_mmu_ops = {
     .flush_tlb_one = xen_flush_tlb_one,
     .flush_tlb_local = xen_flush_tlb_local,
     .flush_tlb_all = xen_flush_tlb_all,
+    .flush_tlb_multi = xen_flush_tlb_multi,
     .load_cr3 = xen_load_cr3,
     .pin_table = xen_pin_table,
     .unpin_table = xen_unpin_table,
