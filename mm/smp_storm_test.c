@@ -48,7 +48,8 @@ static u32 check(const u32 *v, u32 tag, u32 seed, u32 samples, u32 *rng)
 	u32 bad = (v[0] != tag) + (v[1] != seed);
 
 	for (u32 n = 0; n < samples; n++) {
-		u32 i = samples == WORDS ? n : 2 + (*rng = *rng * 1103515245u + 12345u) % (WORDS - 2);
+		u32 i =
+		    samples == WORDS ? n : 2 + (*rng = *rng * 1103515245u + 12345u) % (WORDS - 2);
 
 		if (i >= 2)
 			bad += v[i] != mix(seed, i);
@@ -96,7 +97,8 @@ static void pkmap_sleepers_woken_from_other_cpus(struct ktest *t)
 		if (!KT_EXPECT(t, held[i] && kmap(held[i])))
 			return;
 	}
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		if (cpu == smp_processor_id() && nr_cpus_online > 1)
 			continue;
 		for (unsigned k = 0; k < 2; k++, n++) {

@@ -166,6 +166,15 @@ static void xen_flush_tlb_multi(const cpumask_t *mask, u32 vaddr)
 	xen_mmuext_op(&op, 1);
 }
 
+void xen_flush_all_vcpus(u32 vaddr)
+{
+	struct mmuext_op op = {.cmd = MMUEXT_INVLPG_ALL};
+
+	op.arg1.linear_addr = vaddr;
+	mc_flush();
+	xen_mmuext_op(&op, 1);
+}
+
 /* Pinning, loading and unpinning need every queued update in place first: never batched. */
 static void direct_mmuext(unsigned cmd, unsigned long mfn)
 {

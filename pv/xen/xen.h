@@ -76,6 +76,8 @@ void xen_idle_halt(void);
 /* The MMU backend (mmu.c). */
 void xen_mmu_init(void);
 void xen_mmu_configure(void);
+/* MMUEXT_INVLPG_ALL: @vaddr out of every vCPU's TLB (the shootdown benchmarks compare it). */
+void xen_flush_all_vcpus(u32 vaddr);
 
 /* Pages of the domain that mem= left out of the memory map (start.c). */
 u64 xen_pages_above_mem_limit(void);

@@ -5,6 +5,13 @@
  */
 #include "guest/bench.h"
 #include "guest/platform.h"
+#include "guest/panic.h"
+#include "guest/smp.h"
+#include "mm/fixmap.h"
+#include "mm/gfp.h"
+#include "mm/layout.h"
+#include "mm/pgtable.h"
+#include "pv/ops.h"
 #include "pv/xen/hypercall.h"
 
 static bool xen_pv(void)
@@ -18,3 +25,52 @@ static void version_call(void)
 }
 
 BENCH_WHEN(hypercall_xen_version, xen_pv, 1, NULL, version_call, NULL);
+
+/*
+ * The two other ways a PV kernel can shoot down one page on every vCPU, beside the MULTI
+ * hypercall that flush_tlb_kernel_page() issues (mm/shootdown_bench.c): MMUEXT_INVLPG_ALL
+ * (every vCPU of the domain, one hypercall), and what Linux on Xen did for kernel ranges,
+ * an event-channel IPI to every other vCPU and a local MMUEXT_INVLPG_LOCAL on each.
+ */
+static struct page *scratch;
+
+static void map_scratch(void)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+
+	scratch = alloc_page(GFP_KERNEL);
+	if (!scratch)
+		panic("bench: no page for the scratch slot");
+	pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(scratch), PAGE_KERNEL), true);
+}
+
+static void unmap_scratch(void)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+
+	pv_pte_clear(lookup_pte(va));
+	pv_flush_tlb_one(va);
+	__free_pages(scratch, 0);
+}
+
+static void invlpg_all(void)
+{
+	xen_flush_all_vcpus(fix_to_virt(FIX_SCRATCH));
+}
+
+static void flush_here(void *arg)
+{
+	pv_flush_tlb_one((u32)(uintptr_t)arg);
+}
+
+static void evtchn_ipis(void)
+{
+	u32 va = fix_to_virt(FIX_SCRATCH);
+	cpumask_t others = cpu_others_mask();
+
+	pv_flush_tlb_one(va);
+	smp_call_function_many(&others, flush_here, (void *)(uintptr_t)va);
+}
+
+BENCH_WHEN(shootdown_page_xen_invlpg_all, xen_pv, 1, map_scratch, invlpg_all, unmap_scratch);
+BENCH_WHEN(shootdown_page_xen_evtchn_ipi, xen_pv, 1, map_scratch, evtchn_ipis, unmap_scratch);
