@@ -1,4 +1,5 @@
 #include "guest/bench.h"
+#include "guest/smp.h"
 #include "guest/console.h"
 #include "guest/lib/name_filter.h"
 #include "guest/x86/cpu.h"
@@ -145,9 +146,10 @@ static void print_ratio(const char *key, u64 total, u64 per, bool *first)
 static void print_head(const char *kind)
 {
 	bench_printf(
-	    "{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\"", kind,
-	    pv_mmu->name, pv_mmu->strategy, platform_name(platform),
-	    harness.tsc_traps ? "trapping" : "native");
+	    "{\"%s\":{\"backend\":\"%s\",\"pvmmu\":\"%s\",\"platform\":\"%s\",\"tsc\":\"%s\","
+	    "\"cpus\":%u",
+	    kind, pv_mmu->name, pv_mmu->strategy, platform_name(platform),
+	    harness.tsc_traps ? "trapping" : "native", nr_cpus_online);
 }
 
 static void run_one(const struct bench *b)
