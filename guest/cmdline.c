@@ -122,6 +122,13 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			o->kmap_debug = false;
 		else
 			return bad(key, val ? val : "", "not on or off", "on");
+	} else if (!strcmp(key, "testcpus")) {
+		if (val && !strcmp(val, "all"))
+			o->test_every_cpu = true;
+		else if (val && !strcmp(val, "boot"))
+			o->test_every_cpu = false;
+		else
+			return bad(key, val ? val : "", "not all or boot", "boot");
 	} else if (!strcmp(key, "maxcpus")) {
 		if (!val || !parse_int(val, &n) || n < 1 || n > NR_CPUS)
 			return bad(key, val ? val : "", "not a CPU count from 1 to 8",

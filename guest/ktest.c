@@ -1,6 +1,8 @@
 #include <stdarg.h>
 #include "guest/ktest.h"
 #include "guest/spinlock.h"
+#include "guest/sched.h"
+#include "guest/smp.h"
 #include "guest/console.h"
 #include "guest/irqflags.h"
 #include "guest/lib/name_filter.h"
@@ -119,42 +121,84 @@ static void no_suite(const char *filter, const char *name, size_t n)
 	cprintf("# ktest: test=%s: no suite named '%.*s'\n", filter, (int)n, name);
 }
 
-unsigned ktest_run(const char *filter)
+/* One suite's cases and teardown, on whichever CPU runs this. */
+struct suite_run {
+	const struct ktest_suite *s;
+	unsigned failed;
+};
+
+static void run_cases(void *arg)
 {
-	unsigned failed, nr = 0, idx = 0;
+	struct suite_run *r = arg;
+	const struct ktest_suite *s = r->s;
+
+	for (unsigned i = 0; i < s->nr_cases; i++) {
+		struct ktest t = {.name = s->cases[i].name};
+
+		s->cases[i].run(&t);
+		r->failed += !report_case(i + 1, &t);
+	}
+	if (s->teardown)
+		s->teardown();
+}
+
+/* On CPU 0 in the runner itself; on another CPU in a thread created there. */
+static unsigned run_suite_on(unsigned cpu, const struct ktest_suite *s)
+{
+	struct suite_run r = {s, 0};
+	struct thread *th;
+
+	if (cpu == smp_processor_id()) {
+		run_cases(&r);
+		return r.failed;
+	}
+	th = thread_create_on("ktest", run_cases, &r, cpu);
+	if (!th) {
+		cprintf("    # ktest: no memory for a thread on cpu %u\n", cpu);
+		return 1;
+	}
+	thread_join(th);
+	return r.failed;
+}
+
+unsigned ktest_run(const char *filter, bool every_cpu)
+{
+	unsigned failed, nr = 0, idx = 0, rounds = every_cpu ? nr_cpus_online : 1;
 
 	failed = name_filter_unknown(filter, is_suite, no_suite);
 
 	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		nr += name_filter_selects(filter, s->name);
-	cprintf("KTAP version 1\n1..%u\n", nr);
-	for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end; s++) {
-		unsigned suite_failed = 0;
-		const char *why;
+	cprintf("KTAP version 1\n1..%u\n", nr * rounds);
+	for (unsigned round = 0; round < rounds; round++)
+		for (const struct ktest_suite *s = __ktest_suites_start; s < __ktest_suites_end;
+		     s++) {
+			unsigned suite_failed = 0, cpu = 0;
+			char name[64];
+			const char *why;
 
-		if (!name_filter_selects(filter, s->name))
-			continue;
-		why = skip_reason(s);
-		if (why) {
-			cprintf("ok %u %s # SKIP %s\n", ++idx, s->name, why);
-			if (name_filter_names(filter, s->name)) {
-				cprintf("# ktest: test=%s: suite '%s' cannot run here (%s): FAIL\n",
-					filter, s->name, why);
-				failed++;
+			if (!name_filter_selects(filter, s->name))
+				continue;
+			/* Round n runs on the n-th online CPU; its suites are named suite@cpuN. */
+			for (unsigned k = round; !cpumask_test(&cpu_online_mask, cpu) || k--; cpu++)
+				;
+			snprintf(name, sizeof(name), round ? "%s@cpu%u" : "%s", s->name, cpu);
+			why = skip_reason(s);
+			if (why) {
+				cprintf("ok %u %s # SKIP %s\n", ++idx, name, why);
+				if (!round && name_filter_names(filter, s->name)) {
+					cprintf("# ktest: test=%s: suite '%s' cannot run here "
+						"(%s): FAIL\n",
+						filter, s->name, why);
+					failed++;
+				}
+				continue;
 			}
-			continue;
+			cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", name,
+				s->nr_cases);
+			suite_failed = run_suite_on(cpu, s);
+			cprintf("%sok %u %s\n", suite_failed ? "not " : "", ++idx, name);
+			failed += suite_failed;
 		}
-		cprintf("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", s->name, s->nr_cases);
-		for (unsigned i = 0; i < s->nr_cases; i++) {
-			struct ktest t = {.name = s->cases[i].name};
-
-			s->cases[i].run(&t);
-			suite_failed += !report_case(i + 1, &t);
-		}
-		if (s->teardown)
-			s->teardown();
-		cprintf("%sok %u %s\n", suite_failed ? "not " : "", ++idx, s->name);
-		failed += suite_failed;
-	}
 	return failed;
 }

@@ -83,8 +83,9 @@ bool ktest_catch_panic(const char *msg);
 
 /*
  * Run the suites @filter names ("all", "none", or "a,b"); returns how many cases failed, plus
- * one for each suite named that cannot run here.
+ * one for each suite named that cannot run here. With @every_cpu (testcpus=all) they run
+ * again on each other online CPU, in a thread there, as suite@cpuN.
  */
-unsigned ktest_run(const char *filter);
+unsigned ktest_run(const char *filter, bool every_cpu);
 
 #endif

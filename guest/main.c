@@ -41,7 +41,7 @@ void start_kernel(struct boot_info *bi)
 	local_irq_enable();		 /* ticks from here on: tests run preemptible */
 	smp_boot(boot_options.max_cpus); /* reads firmware tables through kmap_local */
 
-	failed = ktest_run(boot_options.test);
+	failed = ktest_run(boot_options.test, boot_options.test_every_cpu);
 	failed += bench_unknown(boot_options.bench);
 	if (bench_run(boot_options.bench))
 		cprintf("bench: done\n");
