@@ -1,6 +1,10 @@
 #include "mm/addrspace.h"
 #include "mm/pgtable.h"
 #include "guest/panic.h"
+#include "guest/irqflags.h"
+
+/* The address space each CPU runs on; NULL: the kernel's tree. */
+static DEFINE_PER_CPU(struct addrspace *, loaded_as);
 
 /*
  * Where the backend wants page tables read-only (Xen), a frame becoming one has its
@@ -45,6 +49,7 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 	as->pt = table_frame();
 	as->kernel_pmd = pv_mmu->unshared_kernel_pmd ? table_frame() : NULL;
 	as->nr_pages = n;
+	as->loaded_on.bits = 0;
 	if (!as->pud || !as->pmd || !as->pt || (pv_mmu->unshared_kernel_pmd && !as->kernel_pmd)) {
 		addrspace_destroy(as);
 		return false;
@@ -75,8 +80,51 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 	return true;
 }
 
+void addrspace_enter(struct addrspace *as)
+{
+	unsigned long flags = local_irq_save(); /* a cross-CPU call must see both or neither */
+
+	if (this_cpu_read(loaded_as))
+		addrspace_leave();
+	__atomic_or_fetch(&as->loaded_on.bits, 1u << smp_processor_id(), __ATOMIC_ACQ_REL);
+	this_cpu_write(loaded_as, as);
+	pv_load_cr3(page_to_pfn(as->pud));
+	local_irq_restore(flags);
+}
+
+void addrspace_leave(void)
+{
+	unsigned long flags = local_irq_save();
+	struct addrspace *as = this_cpu_read(loaded_as);
+
+	if (as) {
+		pv_load_cr3(kernel_pud_pfn);
+		this_cpu_write(loaded_as, NULL);
+		__atomic_and_fetch(&as->loaded_on.bits, ~(1u << smp_processor_id()),
+				   __ATOMIC_ACQ_REL);
+	}
+	local_irq_restore(flags);
+}
+
+/* On a CPU asked to drop @arg: leave it if it is still the one loaded here. */
+static void leave_if_loaded(void *arg)
+{
+	if (this_cpu_read(loaded_as) == arg)
+		addrspace_leave();
+}
+
 void addrspace_destroy(struct addrspace *as)
 {
+	cpumask_t users = as->loaded_on;
+
+	if (cpumask_test(&users, smp_processor_id()))
+		addrspace_leave();
+	users.bits &= ~(1u << smp_processor_id());
+	if (users.bits)
+		smp_call_function_many(&users, leave_if_loaded, as);
+	if (as->loaded_on.bits)
+		panic("addrspace %p: still loaded on cpus 0x%x after they were asked to leave", as,
+		      as->loaded_on.bits);
 	if (as->pud && as->pmd && as->pt && (as->kernel_pmd || !pv_mmu->unshared_kernel_pmd))
 		pv_unpin_table(page_to_pfn(as->pud));
 	/* Unpinned, the frames are plain pages again: no entries need clearing. */

@@ -4,11 +4,18 @@
  * kernel's directory is shared, under Xen each tree gets its own copy (Xen forbids sharing
  * it in PAE), as Linux does. Built, pinned and torn down through the operations table:
  * what a fork or exec costs the MMU, and benchmark 7's subject.
+ *
+ * A CPU enters one with addrspace_enter() and goes back to the kernel's tree with
+ * addrspace_leave(); the tree records which CPUs have it loaded. Destroying it first makes
+ * every other CPU that has it loaded leave it, by cross-CPU call (Xen refuses to unpin a tree
+ * some vCPU still uses, and a native CPU would go on walking freed tables), as Linux does
+ * before it frees or unpins a page directory.
  */
 #ifndef MM_ADDRSPACE_H
 #define MM_ADDRSPACE_H
 
 #include "mm/gfp.h"
+#include "guest/smp.h"
 
 #define ADDRSPACE_BASE 0x00400000u /* user space, PDPT slot 0 */
 
@@ -16,11 +23,15 @@ struct addrspace {
 	struct page *pud, *pmd, *pt; /* lowmem frames of the tree */
 	struct page *kernel_pmd;     /* its copy of the kernel's directory, where unshared */
 	unsigned nr_pages;
+	cpumask_t loaded_on; /* CPUs running on this tree */
 };
 
 /* Build a tree mapping @pages[0..n) (n <= 512) and pin it; false without memory. */
 bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned n);
-/* Unpin it and give its frames back. */
+/* Run this CPU on @as's tree (a CR3 load), and back on the kernel's. */
+void addrspace_enter(struct addrspace *as);
+void addrspace_leave(void);
+/* Make every CPU running on @as leave it, then unpin it and give its frames back. */
 void addrspace_destroy(struct addrspace *as);
 
 #endif

@@ -4,6 +4,10 @@
 #include "mm/addrspace.h"
 #include "mm/pgtable.h"
 #include "mm/zone.h"
+#include "mm/highmem.h"
+#include "guest/sched.h"
+#include "guest/smp.h"
+#include "pv/ops.h"
 
 /*
  * 16 pages mapped: 16 PTE writes, the PDE, two PDPT entries (user slot, kernel slot), one
@@ -67,5 +71,75 @@ static void addrspace_frames_come_back_writable(struct ktest *t)
 	__free_pages(page, 0);
 }
 
+static struct {
+	struct addrspace as;
+	volatile u32 entered, destroyed;
+	u32 seen[NR_CPUS];
+	int after_rc[NR_CPUS];
+} users;
+
+/* On its CPU: enter the tree, read its page, wait for the destroy, read again (faults). */
+static void user_thread(void *arg)
+{
+	unsigned cpu = smp_processor_id();
+	u32 x = 0;
+
+	(void)arg;
+	addrspace_enter(&users.as);
+	users.seen[cpu] = *(volatile u32 *)ADDRSPACE_BASE;
+	__atomic_add_fetch(&users.entered, 1, __ATOMIC_RELEASE);
+	while (!users.destroyed)
+		yield();
+	users.after_rc[cpu] = probe_read_u32((const void *)ADDRSPACE_BASE, &x);
+}
+
+/*
+ * Destroying a tree that other CPUs run on makes them leave it first: one cross-CPU call
+ * (natively an IPI each, under Xen an event-channel IPI each), one CR3 load per CPU, then
+ * the unpin; afterwards those CPUs no longer reach its pages. With one CPU the thread runs
+ * here, and the destroy leaves the tree on its behalf.
+ */
+static void addrspace_destroy_makes_other_cpus_leave(struct ktest *t)
+{
+	struct page *page = alloc_page(GFP_HIGHMEM);
+	struct thread *th[NR_CPUS] = {0};
+	cpumask_t cpus = nr_cpus_online > 1 ? cpu_others_mask() : cpu_online_mask;
+	unsigned n = cpumask_weight(&cpus), remote = nr_cpus_online > 1 ? n : 0;
+	struct pv_counts before, d;
+	u32 *v;
+
+	if (!KT_EXPECT(t, page != NULL))
+		return;
+	v = kmap_local_page(page);
+	v[0] = 0x5a5aa5a5;
+	kunmap_local(v);
+	users.entered = users.destroyed = 0;
+	if (!KT_EXPECT(t, addrspace_create(&users.as, &page, 1)))
+		return;
+	for_each_cpu(cpu, &cpus) th[cpu] = thread_create_on("as-user", user_thread, NULL, cpu);
+	while (users.entered < n)
+		yield();
+	pv_counts_snapshot(&before);
+	addrspace_destroy(&users.as);
+	pv_counts_since(&before, &d);
+	users.destroyed = 1;
+	KT_EXPECT_EQ(t, d.op[PV_LOAD_CR3], n);
+	KT_EXPECT_EQ(t, d.op[PV_UNPIN], 1);
+	KT_EXPECT_EQ(t, d.ev[PV_EV_IPIS_SENT], remote);
+	KT_EXPECT_EQ(t, d.ev[PV_EV_IPIS_ACKED], remote);
+	for_each_cpu(cpu, &cpus)
+	{
+		if (!KT_EXPECT(t, th[cpu] != NULL))
+			continue;
+		thread_join(th[cpu]);
+		KT_EXPECT_EQ(t, users.seen[cpu], 0x5a5aa5a5);
+		KT_EXPECT_EQ(t, users.after_rc[cpu], -EFAULT);
+	}
+	__free_pages(page, 0);
+	kt_info("destroyed a tree %u CPUs ran on: %u CR3 loads, %llu IPIs", n, n,
+		d.ev[PV_EV_IPIS_SENT]);
+}
+
 KTEST_SUITE(addrspace, KTEST_CASE(addrspace_costs_are_exact),
-	    KTEST_CASE(addrspace_frames_come_back_writable));
+	    KTEST_CASE(addrspace_frames_come_back_writable),
+	    KTEST_CASE(addrspace_destroy_makes_other_cpus_leave));
