@@ -21,9 +21,21 @@ static spinlock_t rq_lock[NR_CPUS];
 static struct thread boot_thread, *idle_threads[NR_CPUS];
 static struct wait_queue exit_wait;
 
-asmlinkage void switch_to(struct thread *prev, struct thread *next);
+asmlinkage struct thread *switch_to(struct thread *prev, struct thread *next);
 void thread_trampoline(void);
-asmlinkage void thread_start(struct thread *t) __noreturn;
+asmlinkage void thread_start(struct thread *t, struct thread *last) __noreturn;
+
+/*
+ * On the thread switched to, for @last, the one switched away from: only now is an exiting
+ * thread off its stack, so only now may another CPU's thread_join() free it.
+ */
+static void finish_switch(struct thread *last)
+{
+	if (last->state == THREAD_EXITING) {
+		__atomic_store_n(&last->state, THREAD_DEAD, __ATOMIC_RELEASE);
+		wake_up(&exit_wait);
+	}
+}
 
 /* Pick the next thread: the head of the run queue, else this CPU's idle thread. */
 static struct thread *pick_next(unsigned cpu)
@@ -63,8 +75,9 @@ void schedule(void)
 	kmap_local_sched_out(prev);
 	this_cpu_write(current_task, next);
 	next->switches++;
-	switch_to(prev, next);
-	/* Back in @prev, switched in again by someone's schedule(). */
+	next = switch_to(prev, next);
+	/* Back in @prev, switched in again by someone's schedule(); @next is who ran last. */
+	finish_switch(next);
 	kmap_local_sched_in(current_thread());
 }
 
@@ -115,14 +128,14 @@ void sched_tick(void)
 		set_need_resched();
 }
 
-asmlinkage void thread_start(struct thread *t)
+asmlinkage void thread_start(struct thread *t, struct thread *last)
 {
+	finish_switch(last);
 	kmap_local_sched_in(t);
 	local_irq_enable();
 	t->fn(t->arg);
 	local_irq_disable();
-	t->state = THREAD_DEAD;
-	wake_up(&exit_wait);
+	t->state = THREAD_EXITING; /* DEAD once the next thread runs (finish_switch) */
 	schedule();
 	panic("thread %s ran after exiting", t->name);
 }

@@ -12,7 +12,8 @@
 
 #define THREAD_STACK_PAGES 2
 
-enum thread_state { THREAD_RUNNABLE, THREAD_SLEEPING, THREAD_DEAD };
+/* EXITING: done, but maybe still on its stack; DEAD: switched away for good (may be freed). */
+enum thread_state { THREAD_RUNNABLE, THREAD_SLEEPING, THREAD_EXITING, THREAD_DEAD };
 
 struct thread {
 	u32 esp; /* saved by switch_to(); must stay first (switch.S) */

@@ -1,6 +1,7 @@
 /*
  * switch_to(prev, next): save the callee-saved registers and stack pointer of @prev, load
- * @next's, and return on @next's stack (struct thread keeps esp first).
+ * @next's, and return on @next's stack (struct thread keeps esp first). It returns, in %eax,
+ * the thread that was switched away from: whoever resumes learns who is now off its CPU.
  */
 	.text
 	.globl switch_to
@@ -22,6 +23,7 @@ switch_to:
 /* A new thread's first return lands here, with its struct thread in %ebx. */
 	.globl thread_trampoline
 thread_trampoline:
+	pushl %eax		/* the thread switched away from */
 	pushl %ebx
 	call thread_start
 	ud2
