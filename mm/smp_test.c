@@ -61,6 +61,25 @@ static void threads_run_on_their_cpu(struct ktest *t)
 	kt_info("%u CPUs online, mask 0x%x", nr_cpus_online, cpu_online_mask.bits);
 }
 
+/* Spread threads take the online CPUs in turn: N of them land on N different CPUs. */
+static void spread_threads_cover_every_cpu(struct ktest *t)
+{
+	struct where w[NR_CPUS] = {0};
+	struct thread *th[NR_CPUS];
+	u32 seen = 0;
+
+	for (unsigned i = 0; i < nr_cpus_online; i++)
+		th[i] = thread_create_spread("spread", say_where, &w[i]);
+	for (unsigned i = 0; i < nr_cpus_online; i++) {
+		if (!KT_EXPECT(t, th[i] != NULL))
+			continue;
+		thread_join(th[i]);
+		KT_EXPECT(t, w[i].ran);
+		seen |= 1u << w[i].cpu;
+	}
+	KT_EXPECT_EQ(t, seen, cpu_online_mask.bits);
+}
+
 static u32 calls_seen[NR_CPUS];
 
 static void count_call(void *arg)
@@ -202,6 +221,6 @@ static void shootdown_remap_seen_by_every_cpu(struct ktest *t)
 	__free_pages(b, 0);
 }
 
-KTEST_SUITE(smp, KTEST_CASE(threads_run_on_their_cpu),
+KTEST_SUITE(smp, KTEST_CASE(threads_run_on_their_cpu), KTEST_CASE(spread_threads_cover_every_cpu),
 	    KTEST_CASE(call_function_reaches_each_cpu_once), KTEST_CASE(shootdown_exact_costs),
 	    KTEST_CASE(shootdown_remap_seen_by_every_cpu));
