@@ -61,7 +61,8 @@ unsigned native_cpus_offered(void)
 		pr_warn("cpu: the %s puts the local APIC at 0x%x, IA32_APIC_BASE at 0x%x: using "
 			"the latter\n",
 			fw.source, fw.lapic_phys, lapic_phys);
-	cprintf("cpu: %u CPUs in the %s, APIC IDs", fw.nr, fw.source);
+	cprintf("cpu: %u CPU%s in the %s, APIC ID%s", fw.nr, fw.nr == 1 ? "" : "s", fw.source,
+		fw.nr == 1 ? "" : "s");
 	for (unsigned i = 0; i < fw.nr_ids; i++)
 		cprintf(" %u", fw.apic_id[i]);
 	cprintf("%s (boot CPU first)\n", fw.nr > fw.nr_ids ? " ..." : "");
