@@ -1,8 +1,8 @@
 /*
- * The local APIC in xAPIC mode (SDM vol. 3, ch. 11 "Advanced Programmable Interrupt
- * Controller"): its registers, one page of MMIO that every CPU sees at the same address and
- * that reaches its own APIC. The native backend's timer (pv/native/timer.c), CPU start-up
- * (smpboot.c) and IPIs (ipi.c) use it.
+ * The local APIC in xAPIC mode (SDM vol. 3 ch. 11, "APIC", in current editions; older ones
+ * number it 10, and the sections cited here with it): one page of registers that every CPU
+ * sees at the same address and that reaches its own APIC. The native backend's timer
+ * (timer.c), CPU start-up (smpboot.c) and IPIs (ipi.c) use it.
  */
 #ifndef PV_NATIVE_LAPIC_H
 #define PV_NATIVE_LAPIC_H

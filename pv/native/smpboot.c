@@ -1,8 +1,8 @@
 /*
  * Native SMP bring-up: the CPUs come from the firmware's tables (guest/firmware_cpus.c), the
- * boot CPU first; each other one is started by INIT-SIPI-SIPI to its APIC ID (SDM vol. 3,
- * 9.4.4.1 "Typical BSP Initialization Sequence", to one CPU instead of all) into the
- * real-mode trampoline (trampoline.S), which brings it here, to native_ap_entry.
+ * boot CPU first; each other one is started by INIT-SIPI-SIPI to its APIC ID (the SDM's
+ * "Typical BSP Initialization Sequence", vol. 3 9.4.4.1, sent to one CPU instead of all)
+ * into the real-mode trampoline (trampoline.S), which brings it here, to native_ap_entry.
  */
 #include "pv/native/native.h"
 #include "pv/native/inline.h"
