@@ -21,6 +21,7 @@ enum fixed_addresses {
 	FIX_SCRATCH,	 /* for tests that need a mapping they own */
 	FIX_SHARED_INFO, /* Xen's shared_info page, under PV */
 	FIX_FIRMWARE,	 /* a firmware frame read in passing (mm/firmware_map.c) */
+	FIX_LAPIC,	 /* natively, the local APIC's registers (uncached; every CPU its own) */
 	NR_FIXMAPS
 };
 

@@ -53,7 +53,7 @@ TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
 
-/* Hardware interrupts (native: the PIC's 16 lines at vectors 32-47). */
+/* Hardware interrupts (native: the PIC's 16 lines at vectors 32-47, the LAPIC's below). */
 .macro IRQ_STUB vec
 	.globl irq_stub_\vec
 irq_stub_\vec:
@@ -62,6 +62,13 @@ irq_stub_\vec:
 	jmp irq_common
 .endm
 	.irp v,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	IRQ_STUB \v
+	.endr
+/* Native: the local APIC's vectors (0xe0-0xff: its timer, IPIs, spurious). */
+	.irp v,224,225,226,227,228,229,230,231,232,233,234,235,236,237,238,239
+	IRQ_STUB \v
+	.endr
+	.irp v,240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	IRQ_STUB \v
 	.endr
 
@@ -94,5 +101,13 @@ trap_stubs:
 	.globl irq_stubs
 irq_stubs:
 	.irp v,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.long irq_stub_\v
+	.endr
+	.globl apic_stubs
+apic_stubs:
+	.irp v,224,225,226,227,228,229,230,231,232,233,234,235,236,237,238,239
+	.long irq_stub_\v
+	.endr
+	.irp v,240,241,242,243,244,245,246,247,248,249,250,251,252,253,254,255
 	.long irq_stub_\v
 	.endr

@@ -61,6 +61,7 @@ native_boot_paging:
 
 	.section .bss
 	.align 4096
+	.globl boot_pdpt
 boot_pdpt:
 	.skip 4096
 boot_pmd:

@@ -148,6 +148,9 @@ static const struct pv_cpu_ops native_cpu_ops = {
     .shutdown = native_shutdown,
     .idle_halt = native_idle_halt,
     .timer_start = native_timer_start,
+    .cpus_offered = native_cpus_offered,
+    .cpu_start = native_cpu_start,
+    .send_ipi = native_send_ipi,
 };
 
 void native_pv_init(void)

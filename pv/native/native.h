@@ -8,6 +8,7 @@
 #ifndef __ASSEMBLER__
 #include "guest/lib/types.h"
 #include "guest/smp.h"
+#include "guest/x86/percpu.h"
 
 /* Select the native backend and enable global pages when the CPU has them. */
 void native_pv_init(void);
@@ -16,6 +17,18 @@ void native_idle_halt(void);
 
 /* The shootdown (shootdown.c): IPIs to the other CPUs of @mask, a wait for their acks. */
 void native_flush_tlb_multi(const cpumask_t *mask, u32 vaddr);
+/* Busy-wait at least @us microseconds, on the TSC calibrated by the first timer start;
+ * any CPU, interrupts on or off. Before then (or with no TSC) it returns at once. */
+void native_udelay(u32 us);
+bool native_udelay_ready(void);
+/* Timer interrupts taken by each CPU (its own LAPIC timer's, or the PIT's on CPU 0). */
+DECLARE_PER_CPU(u32, native_ticks);
+/* SMP (pv_cpu_ops): the firmware's CPUs, starting one, the IPIs between them. */
+unsigned native_cpus_offered(void);
+int native_cpu_start(unsigned cpu, u32 stack_top);
+u32 native_cpu_apic_id(unsigned cpu);
+void native_ipi_init(void);
+void native_send_ipi(unsigned cpu, unsigned kind);
 #endif
 
 #endif
