@@ -90,12 +90,19 @@ void preempt_schedule(void)
 	local_irq_restore(flags);
 }
 
+/*
+ * With nothing else to run here, pause: a spinning wait for another CPU then lets the
+ * hypervisor (or QEMU's round-robin -icount, which switches vCPUs on pause) run that CPU.
+ */
 void yield(void)
 {
 	unsigned long flags = local_irq_save();
+	u64 before = current_thread()->switches;
 
 	schedule();
 	local_irq_restore(flags);
+	if (current_thread()->switches == before)
+		cpu_relax();
 }
 
 void wake_thread(struct thread *t)
