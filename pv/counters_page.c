@@ -76,6 +76,7 @@ pfn_t counters_page_init(const char *const *hnames, unsigned nr_h,
 void counters_page_update_cpu(void)
 {
 	unsigned cpu = smp_processor_id();
+	const struct pv_counters *c = this_cpu_ptr(pv_counters);
 	struct pvkmap_counters_block *blk;
 	unsigned long flags;
 	u64 *b;
@@ -92,9 +93,8 @@ void counters_page_update_cpu(void)
 	/* The odd seq before any counter (x86 keeps stores in order; this keeps the compiler
 	 * from moving the copies above it). */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	memcpy(b, this_cpu_ptr(pv_counters)->count, sizeof(this_cpu_ptr(pv_counters)->count));
-	memcpy(b + PV_OP_NR, this_cpu_ptr(pv_counters)->cycles,
-	       sizeof(this_cpu_ptr(pv_counters)->cycles));
+	memcpy(b, c->count, sizeof(c->count));
+	memcpy(b + PV_OP_NR, c->cycles, sizeof(c->cycles));
 	for (unsigned h = 0; h < nr_hcalls; h++) {
 		b[2 * PV_OP_NR + h] = *hcall_source(cpu, h, false);
 		b[2 * PV_OP_NR + nr_hcalls + h] = *hcall_source(cpu, h, true);

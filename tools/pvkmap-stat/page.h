@@ -59,13 +59,13 @@ struct pvkmap_snapshot {
 
 /*
  * Copy the live counters page at @live (PVKMAP_COUNTERS_SIZE bytes, 8-byte aligned, that
- * the guest keeps writing) into @copy with the reader's protocol of pv/counters_page.h: the
- * header and names under the header's seq, then each online CPU's block under its own. Each
- * part is copied up to @tries (at least 1) times, on its own: a torn block is copied again
- * without the others. @wait(@arg, n), if not NULL, runs before each new try of a part, n
- * its failed tries so far. Returns 0 (then parse @copy); PVKMAP_ERR_BUSY if a part stayed
- * torn, with a one-line reason naming it ("cpu 2's block") in @err; or the header's
- * PVKMAP_ERR_FORMAT (it is checked before it locates any block).
+ * the guest keeps writing) into @copy (as many bytes) with the reader's protocol of
+ * pv/counters_page.h: the header and names under the header's seq, then each online CPU's
+ * block under its own. Each part is copied up to @tries (at least 1) times, on its own: a
+ * torn block is copied again without the others. @wait(@arg, n), if not NULL, runs before
+ * each new try of a part, n its failed tries so far. Returns 0 (then parse @copy);
+ * PVKMAP_ERR_BUSY if a part stayed torn, with a one-line reason naming it ("cpu 2's
+ * block") in @err; or the header's PVKMAP_ERR_FORMAT (checked before it locates a block).
  */
 int pvkmap_page_copy(const void *live, uint8_t *copy, unsigned int tries,
 		     void (*wait)(void *arg, unsigned int n), void *arg, char *err, size_t errlen);
