@@ -14,7 +14,7 @@ static void timer_event(unsigned port)
 	(void)port;
 	xen_set_timer_op(xen_clock_ns() + period);
 	tick_fn();
-	counters_page_update(); /* what dom0's pvkmap-stat reads: at most a tick old */
+	counters_page_update_cpu(); /* what dom0's pvkmap-stat reads: at most a tick old */
 }
 
 void xen_timer_start(void (*tick)(void), u64 period_ns)

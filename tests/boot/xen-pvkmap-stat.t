@@ -39,6 +39,9 @@ has '^\[pvkmap-stat\] exit status 0: pvkmap-stat [0-9]+$'
 check "pvkmap-stat DOMID exited 0" [ $? -eq 0 ]
 has '^\[pvkmap-stat\] domain [0-9]+: backend xen,'
 check "table names backend xen" [ $? -eq 0 ]
+# Page version 2: the header's seq, then each online CPU's block seq, CPU 0 first.
+has '^\[pvkmap-stat\] domain [0-9]+: backend xen, version 2, seq [0-9]+ \(cpu 0: [0-9]+(, cpu [1-9]: [0-9]+)*\)$'
+check "table: page version 2 with a block seq per online CPU" [ $? -eq 0 ]
 table_set_pte=$(awk '$1 == "[pvkmap-stat]" && $3 == "set_pte" { s += $4 } END { print s + 0 }' "$log")
 check "table: set_pte count $table_set_pte > 0" [ "$table_set_pte" -gt 0 ]
 

@@ -11,9 +11,11 @@
  *   FAKEXEN_FRAME=N        the only frame that maps (others fail with -EPERM)
  *   FAKEXEN_VA_FRAME=N     what translating any virtual address gives (0: fails)
  *   FAKEXEN_PAGE=FILE      the page's bytes (default: a valid 2-CPU Xen page)
- *   FAKEXEN_WRITER=1       a thread rewrites the page all the time, under the seqlock:
- *                          every count is v and every cycles 10 * v, v growing
- *   FAKEXEN_ODD=1          seq stays odd (a guest that died mid-update)
+ *   FAKEXEN_WRITER=1       a thread per CPU rewrites that CPU's block all the time, under
+ *                          its seq, each at its own pace: in CPU c's block every count is
+ *                          v and every cycles 10 * v, v growing
+ *   FAKEXEN_ODD=1          the header's seq stays odd (a guest that died writing it)
+ *   FAKEXEN_ODD_CPU=N      CPU N's block seq stays odd (its vCPU paused mid-update)
  *   FAKEXEN_GONE_AFTER=N   the domain disappears after N domain-info calls
  */
 #include <errno.h>
@@ -150,19 +152,23 @@ static void store(uint8_t *p, uint64_t v, unsigned int bytes)
 		__atomic_store_n(p + i, (uint8_t)v, __ATOMIC_RELAXED);
 }
 
-/* A guest's update: seq odd, every counter rewritten (slowly, to invite torn reads), even. */
-static void rewrite(uint64_t v)
+/*
+ * CPU @cpu's update of its block, as the guest's counters_page_update_cpu(): seq odd, every
+ * counter rewritten (slowly, to invite torn reads), seq even. The default page's shape.
+ */
+static void rewrite(unsigned int cpu, uint64_t v)
 {
-	uint32_t *seq = (uint32_t *)(page + offsetof(struct pvkmap_counters_header, seq));
-	uint32_t cpus = 344, size = 920; /* the default page's layout */
+	const unsigned int nr_ops = 14, nr_hcalls = 4;
+	uint8_t *b = pb_block(page, cpu);
+	uint32_t *seq = (uint32_t *)(b + offsetof(struct pvkmap_counters_block, seq));
+	uint32_t len = pb_stride(nr_ops, nr_hcalls);
 
 	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	for (uint32_t off = cpus; off < size; off += 8) {
-		/* Per CPU block: 14 counts, 14 cycles, 4 calls, 4 traps. */
-		uint32_t slot = (off - cpus) / 8 % 36;
+	for (uint32_t off = sizeof(struct pvkmap_counters_block); off < len; off += 8) {
+		uint32_t slot = (off - sizeof(struct pvkmap_counters_block)) / 8;
 
-		store(page + off, slot >= 14 && slot < 28 ? 10 * v : v, 8);
+		store(b + off, slot >= nr_ops && slot < 2 * nr_ops ? 10 * v : v, 8);
 		if (off % 128 == 0)
 			usleep(20);
 	}
@@ -170,12 +176,14 @@ static void rewrite(uint64_t v)
 	__atomic_store_n(seq, *seq + 1, __ATOMIC_RELAXED);
 }
 
+/* One CPU's writer; CPU c pauses (c + 1) * 200 us between updates, so the blocks drift. */
 static void *writer(void *arg)
 {
-	(void)arg;
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+
 	for (uint64_t v = 1;; v++) {
-		rewrite(v);
-		usleep(200);
+		rewrite(cpu, v);
+		usleep(200 * (cpu + 1));
 	}
 	return NULL;
 }
@@ -209,9 +217,13 @@ void *xenforeignmemory_map(xenforeignmemory_handle *fmem, uint32_t dom, int prot
 	}
 	if (env("FAKEXEN_ODD", 0))
 		PB_SET(page, seq, 43);
+	if (env("FAKEXEN_ODD_CPU", -1) >= 0)
+		pb_put(pb_block(page, (unsigned int)env("FAKEXEN_ODD_CPU", -1)), 43, 4);
 	if (env("FAKEXEN_WRITER", 0)) {
-		rewrite(0); /* every snapshot, the first too, has all counts equal */
-		pthread_create(&thread, NULL, writer, NULL);
+		for (unsigned int cpu = 0; cpu < 2; cpu++) {
+			rewrite(cpu, 0); /* every snapshot, the first too, is consistent */
+			pthread_create(&thread, NULL, writer, (void *)(uintptr_t)cpu);
+		}
 	}
 	err[0] = 0;
 	return page;

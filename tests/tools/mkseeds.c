@@ -1,7 +1,8 @@
 /*
- * Writes the fuzz target's seed corpus into a directory: valid counters pages of several
- * shapes and valid counters lines (the console logs in tests/tools/fixtures are added by
- * tests/tools/fuzz.t), so the fuzzer starts from inputs that get past the first checks.
+ * Writes the fuzz target's seed corpus into a directory: valid counters pages (version 2)
+ * of several shapes, one with a CPU offline, and valid counters lines (the console logs in
+ * tests/tools/fixtures are added by tests/tools/fuzz.t), so the fuzzer starts from inputs that get
+ * past the first checks.
  */
 #include <stdlib.h>
 
@@ -39,7 +40,7 @@ static int write_file(const char *dir, const char *name, const void *buf, size_t
 int main(int argc, char **argv)
 {
 	static const unsigned int shapes[][3] = {
-	    {1, 14, 0}, {2, 14, 4}, {8, 14, 0}, {1, 14, 15}, {1, 64, 0}, {64, 1, 0},
+	    {1, 14, 0}, {2, 14, 4}, {8, 14, 12}, {1, 14, 15}, {1, 64, 0}, {32, 1, 0},
 	};
 	static uint8_t page[PVKMAP_COUNTERS_SIZE];
 	char name[64];
@@ -57,6 +58,13 @@ int main(int argc, char **argv)
 		if (!size || write_file(argv[1], name, page, size))
 			return 1;
 	}
+	/* CPUs 0 and 2 up, CPU 1 not: its block is skipped, whatever it holds. */
+	if (!pb_build(page, 3, 14, 4, "xen"))
+		return 1;
+	PB_SET(page, online, 0x5);
+	pb_put(pb_block(page, 1), 43, 4);
+	if (write_file(argv[1], "page-3x14x4-cpu1-offline", page, PVKMAP_COUNTERS_SIZE))
+		return 1;
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		snprintf(name, sizeof(name), "line-%zu", i);
 		if (write_file(argv[1], name, lines[i], strlen(lines[i])))

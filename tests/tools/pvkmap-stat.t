@@ -2,7 +2,8 @@
 # pvkmap-stat's command line, as TAP: bad arguments (exit 2), --from-log on good and bad
 # files, live mode on a machine without Xen (must fail fast, never hang), and live mode
 # against build/tools-tests/fakexen.so, a pretend Xen loaded with LD_PRELOAD (xenstore
-# keys, frame choice, mapping, hostile pages, the seqlock under a busy writer, --watch).
+# keys, frame choice, mapping, hostile pages, the per-CPU seqlocks under busy writers,
+# --watch).
 # Every error must be one line "pvkmap-stat: ..." on stderr.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,8 +36,9 @@ check() {
 	tap_verdict "$name" "$why"
 }
 
-# JSON lines on stdin: each parses; with "watch", every snapshot is consistent (the fake
-# writer keeps all counts equal) and the ones after the first carry deltas.
+# JSON lines on stdin: each parses; with "watch", every CPU's block in every snapshot is
+# consistent (each fake writer keeps its CPU's counts equal, its cycles ten times that),
+# and the snapshots after the first carry deltas.
 json_ok() {
 	python3 -c '
 import json, sys
@@ -47,8 +49,12 @@ for i, line in enumerate(lines):
     s = json.loads(line)["pvkmap_stat"]
     if not watch:
         continue
-    counts = {v["count"] for c in s["cpus"] for v in c["ops"].values()}
-    assert len(counts) == 1, "torn snapshot: %s" % sorted(counts)
+    assert [c["cpu"] for c in s["cpus"]] == [0, 1], "cpus %s" % s["cpus"]
+    for c in s["cpus"]:
+        counts = {v["count"] for v in c["ops"].values()}
+        cycles = {v["cycles"] for v in c["ops"].values()}
+        assert len(counts) == 1, "cpu %d torn: counts %s" % (c["cpu"], sorted(counts))
+        assert cycles == {10 * min(counts)}, "cpu %d torn: cycles %s" % (c["cpu"], sorted(cycles))
     assert i == 0 or "count_delta" in s["cpus"][0]["ops"]["set_pte"], "no deltas"
 assert not watch or len(lines) >= 2, "fewer than 2 snapshots"
 ' "$@"
@@ -119,9 +125,11 @@ check "live: --watch without Xen does not hang" 1 "$live_err" "" $stat 32000 --w
 # --- live, against the pretend Xen ---------------------------------------------------
 build/tools-tests/mkseeds "$tmp" || echo "# mkseeds failed"
 page=$tmp/page-2x14x4
-# nr_ops (a u16 at byte 18) = 200; then a page of random bytes.
+# nr_ops (a u16 at byte 18) = 200; version (a u16 at byte 4) = 1; then random bytes.
 cp "$page" "$tmp/bad-nr-ops" && printf '\xc8\x00' |
 	dd of="$tmp/bad-nr-ops" bs=1 seek=18 conv=notrunc status=none
+cp "$page" "$tmp/version-1" && printf '\x01\x00' |
+	dd of="$tmp/version-1" bs=1 seek=4 conv=notrunc status=none
 head -c 4096 /dev/urandom >"$tmp/random-page"
 fk=(env LD_PRELOAD="$fake" FAKEXEN_DOMID=5)
 pv="FAKEXEN_XS=counters=100 counters-mfn=7"
@@ -136,7 +144,8 @@ check "fake: PV guest mapped by counters-mfn" 0 "" "^1 +hcall3 +10003 +6003$" \
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 $stat 5
 check "fake: HVM guest mapped by its pfn" 0 "" "^0 +set_pte +1000000 +4294967296 " \
 	"${fk[@]}" FAKEXEN_XS="counters=100 counters-mfn=7" FAKEXEN_HVM=1 FAKEXEN_FRAME=100 $stat 5
-check "fake: PV guest mapped by counters-va" 0 "" "^domain 5: backend xen, version 1, seq 42$" \
+check "fake: PV guest mapped by counters-va" 0 "" \
+	"^domain 5: backend xen, version 2, seq 42 \(cpu 0: 100, cpu 1: 102\)$" \
 	"${fk[@]}" FAKEXEN_XS="counters=100 counters-va=3221225472" FAKEXEN_VA_FRAME=9 FAKEXEN_FRAME=9 $stat 5
 check "fake: counters-va not page-aligned" 1 "domain 5: data/pvkmap/counters-va 0xc0000010 is not page-aligned" "" \
 	"${fk[@]}" FAKEXEN_XS="counters=100 counters-va=3221225488" $stat 5
@@ -146,25 +155,32 @@ check "fake: Xen refuses the frame" 1 "cannot map frame 0x7 of domain 5 read-onl
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=8 $stat 5
 check "fake: hostile page" 1 "domain 5's counters page: nr_ops 200 out of range 1..64$" "" \
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_PAGE="$tmp/bad-nr-ops" $stat 5
+check "fake: version 1 page refused" 1 "domain 5's counters page: version 1 unsupported \(want 2\)$" "" \
+	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_PAGE="$tmp/version-1" $stat 5
 check "fake: random page" 1 "domain 5's counters page: " "" \
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_PAGE="$tmp/random-page" $stat 5
-check "fake: seq odd for ever" 1 "domain 5's counters page: the guest kept writing it" "" \
+check "fake: header seq odd for ever" 1 "domain 5's counters page: the header was torn in all 1000 copies" "" \
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_ODD=1 $stat 5
+check "fake: cpu 1's block seq odd for ever" 1 \
+	"domain 5's counters page: cpu 1's block was torn in all 1000 copies \(seq 43: " "" \
+	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_ODD_CPU=1 $stat 5
 check "fake: xenstore never answers" 1 "no answer from xenstore in 10 s" "" \
 	"${fk[@]}" "$pv" FAKEXEN_XS_HANG=1 $stat 5
-check "fake: --json" 0 "" '^\{"pvkmap_stat":\{"domid":5,"seq":42,' "${fk[@]}" "$pv" FAKEXEN_FRAME=7 $stat 5 --json
+check "fake: --json" 0 "" '^\{"pvkmap_stat":\{"domid":5,"seq":42,.*"cpus":\[\{"cpu":0,"seq":100,.*\{"cpu":1,"seq":102,' \
+	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 $stat 5 --json
 ok_if "fake: --json is valid JSON" json_ok <"$tmp/out"
 check "fake: domain gone during --watch" 1 "domain 5 has gone$" "deltas over 1 s" \
 	"${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_GONE_AFTER=3 $stat 5 --watch 1
-# A writer rewriting the page all the time: every copy must be whole; ^C ends with 0.
+# A writer per CPU rewriting its block all the time: every block copied must be whole; ^C
+# ends with 0.
 n=$((n + 1))
 "${fk[@]}" "$pv" FAKEXEN_FRAME=7 FAKEXEN_WRITER=1 timeout --preserve-status -s INT 3.5 \
 	$stat 5 --json --watch 1 >"$tmp/watch" 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && json_ok watch <"$tmp/watch" 2>>"$tmp/err"; then
-	echo "ok $n - fake: --watch under a busy writer: $(wc -l <"$tmp/watch") whole snapshots, ^C exits 0"
+	echo "ok $n - fake: --watch under busy per-CPU writers: $(wc -l <"$tmp/watch") whole snapshots, ^C exits 0"
 else
-	echo "not ok $n - fake: --watch under a busy writer (exit $rc)"
+	echo "not ok $n - fake: --watch under busy per-CPU writers (exit $rc)"
 	tail -3 "$tmp/err" | sed 's/^/# /'
 	cut -c1-300 "$tmp/watch" | sed 's/^/# /'
 fi

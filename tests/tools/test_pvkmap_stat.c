@@ -1,9 +1,9 @@
 /*
  * Unit tests of pvkmap-stat's parsers (tools/pvkmap-stat/page.c, log.c and json.c): valid
- * pages and logs, then every header field, offset and name broken in turn, truncated
- * buffers and malformed JSON. Inputs are copied into buffers of exactly their length, so
- * with AddressSanitizer any read past the end fails the test. Run from the top of the tree
- * (for the fixtures).
+ * pages (version 2) and logs, then every header field, offset, name and CPU block broken in
+ * turn, truncated buffers and malformed JSON. Copying a live page is test_pvkmap_stat_copy.c.
+ * Inputs are copied into buffers of exactly their length, so with AddressSanitizer any read past
+ * the end fails the test. Run from the top of the tree (for the fixtures).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,7 @@ static void check_page_values(unsigned int nr_cpus, unsigned int nr_ops, unsigne
 	assert_false(snap.has_hcall_detail);
 	for (unsigned int c = 0; c < nr_cpus; c++) {
 		assert_int_equal(snap.cpus[c].id, c);
+		assert_int_equal(snap.cpus[c].seq, pb_seq(c));
 		for (unsigned int i = 0; i < nr_ops; i++) {
 			assert_true(snap.cpus[c].op_count[i] == pb_count(c, i));
 			assert_true(snap.cpus[c].op_cycles[i] == pb_cycles(c, i));
@@ -109,7 +110,7 @@ static void test_page_native(void **state)
 	(void)state;
 	assert_int_equal(parse_page(page, size), 0);
 	assert_string_equal(snap.backend, "native");
-	assert_int_equal(snap.version, 1);
+	assert_int_equal(snap.version, 2);
 	assert_string_equal(snap.op_names[0], "set_pte");
 	assert_string_equal(snap.op_names[6], "flush_tlb_local");
 	assert_string_equal(snap.op_names[13], "alloc_table");
@@ -130,7 +131,7 @@ static void test_page_xen(void **state)
 	check_page_values(3, 14, 12);
 }
 
-/* The limits themselves are valid: 64 operations, 64 hypercalls, 64 CPUs. */
+/* The limits themselves are valid: 64 operations, 64 hypercalls, 32 CPUs. */
 static void test_page_limits(void **state)
 {
 	uint32_t size;
@@ -142,9 +143,9 @@ static void test_page_limits(void **state)
 	size = pb_build(page, 1, 1, 64, "xen");
 	assert_int_equal(parse_page(page, size), 0);
 	check_page_values(1, 1, 64);
-	size = pb_build(page, 64, 1, 0, "native");
+	size = pb_build(page, 32, 1, 0, "native");
 	assert_int_equal(parse_page(page, size), 0);
-	check_page_values(64, 1, 0);
+	check_page_values(32, 1, 0);
 	/* Nothing bigger fits in a page anyway: 2 CPUs of 64 + 64 slots is 4 KiB of counters. */
 	assert_int_equal(pb_build(page, 2, 64, 64, "xen"), 0);
 }
@@ -162,56 +163,61 @@ struct corruption {
 /* Each header field broken in turn, on a 2-CPU page with 14 ops and 4 hypercalls. */
 static void test_page_fields(void **state)
 {
-	/* Layout of that page: names at 52..340, cpus at 344, stride 288, size 920. */
+	/* Layout of that page: names at 56..344, cpus at 344, stride 296, size 936. */
 	static const struct corruption cases[] = {
 	    {HDR(magic), 0, PVKMAP_ERR_FORMAT, "magic 0x00000000 is not 0x4b4d5650"},
 	    {HDR(magic), 0x504d564b, PVKMAP_ERR_FORMAT, "magic 0x504d564b"},
-	    {HDR(version), 0, PVKMAP_ERR_FORMAT, "version 0 unsupported (want 1)"},
-	    {HDR(version), 2, PVKMAP_ERR_FORMAT, "version 2 unsupported"},
-	    {HDR(header_size), 0, PVKMAP_ERR_FORMAT, "header_size 0 is not 52"},
-	    {HDR(header_size), 64, PVKMAP_ERR_FORMAT, "header_size 64 is not 52"},
-	    {HDR(size), 0, PVKMAP_ERR_FORMAT, "size 0 out of range 52..4096"},
-	    {HDR(size), 51, PVKMAP_ERR_FORMAT, "size 51 out of range"},
-	    {HDR(size), 52, PVKMAP_ERR_FORMAT,
-	     "names_offset 52: 18 names end at 340, outside 52..52"},
+	    {HDR(version), 0, PVKMAP_ERR_FORMAT, "version 0 unsupported (want 2)"},
+	    {HDR(version), 1, PVKMAP_ERR_FORMAT, "version 1 unsupported (want 2)"},
+	    {HDR(version), 3, PVKMAP_ERR_FORMAT, "version 3 unsupported"},
+	    {HDR(header_size), 0, PVKMAP_ERR_FORMAT, "header_size 0 is not 56"},
+	    {HDR(header_size), 52, PVKMAP_ERR_FORMAT, "header_size 52 is not 56"},
+	    {HDR(size), 0, PVKMAP_ERR_FORMAT, "size 0 out of range 56..4096"},
+	    {HDR(size), 55, PVKMAP_ERR_FORMAT, "size 55 out of range"},
+	    {HDR(size), 56, PVKMAP_ERR_FORMAT,
+	     "names_offset 56: 18 names end at 344, outside 56..56"},
 	    {HDR(size), 4097, PVKMAP_ERR_FORMAT, "size 4097 out of range"},
 	    {HDR(size), 0xffffffff, PVKMAP_ERR_FORMAT, "size 4294967295 out of range"},
-	    {HDR(size), 921, PVKMAP_ERR_SHORT, "size 921 but only 920 bytes"},
-	    {HDR(size), 919, PVKMAP_ERR_FORMAT, "cpus_offset 344: 2 blocks of 288"},
-	    {HDR(seq), 43, PVKMAP_ERR_BUSY, "seq 43 is odd"},
-	    {HDR(seq), 0xffffffff, PVKMAP_ERR_BUSY, "seq 4294967295 is odd"},
+	    {HDR(size), 937, PVKMAP_ERR_SHORT, "size 937 but only 936 bytes"},
+	    {HDR(size), 935, PVKMAP_ERR_FORMAT, "cpus_offset 344: 2 blocks of 296"},
+	    {HDR(seq), 43, PVKMAP_ERR_BUSY, "header seq 43 is odd"},
+	    {HDR(seq), 0xffffffff, PVKMAP_ERR_BUSY, "header seq 4294967295 is odd"},
 	    {HDR(name_len), 0, PVKMAP_ERR_FORMAT, "name_len 0 is not 16"},
 	    {HDR(name_len), 32, PVKMAP_ERR_FORMAT, "name_len 32 is not 16"},
-	    {HDR(nr_cpus), 0, PVKMAP_ERR_FORMAT, "nr_cpus 0 out of range 1..64"},
-	    {HDR(nr_cpus), 65, PVKMAP_ERR_FORMAT, "nr_cpus 65 out of range 1..64"},
+	    {HDR(nr_cpus), 0, PVKMAP_ERR_FORMAT, "nr_cpus 0 out of range 1..32"},
+	    {HDR(nr_cpus), 33, PVKMAP_ERR_FORMAT, "nr_cpus 33 out of range 1..32"},
 	    {HDR(nr_cpus), 0xffff, PVKMAP_ERR_FORMAT, "nr_cpus 65535 out of range"},
 	    {HDR(nr_cpus), 3, PVKMAP_ERR_FORMAT,
-	     "cpus_offset 344: 3 blocks of 288 bytes end at 1208"},
+	     "cpus_offset 344: 3 blocks of 296 bytes end at 1232"},
 	    {HDR(nr_ops), 0, PVKMAP_ERR_FORMAT, "nr_ops 0 out of range 1..64"},
 	    {HDR(nr_ops), 200, PVKMAP_ERR_FORMAT, "nr_ops 200 out of range 1..64"},
-	    {HDR(nr_ops), 13, PVKMAP_ERR_FORMAT, "cpu_stride 288 is not 272"},
+	    {HDR(nr_ops), 13, PVKMAP_ERR_FORMAT, "cpu_stride 296 is not 280"},
 	    {HDR(nr_hcalls), 65, PVKMAP_ERR_FORMAT, "nr_hcalls 65 out of range 0..64"},
-	    {HDR(nr_hcalls), 0, PVKMAP_ERR_FORMAT, "cpu_stride 288 is not 224"},
+	    {HDR(nr_hcalls), 0, PVKMAP_ERR_FORMAT, "cpu_stride 296 is not 232"},
 	    {HDR(names_offset), 0, PVKMAP_ERR_FORMAT, "names_offset 0: 18 names end at 288"},
-	    {HDR(names_offset), 51, PVKMAP_ERR_FORMAT,
-	     "names_offset 51: 18 names end at 339, outside 52..920"},
-	    {HDR(names_offset), 920, PVKMAP_ERR_FORMAT, "names_offset 920: 18 names end at 1208"},
+	    {HDR(names_offset), 55, PVKMAP_ERR_FORMAT,
+	     "names_offset 55: 18 names end at 343, outside 56..936"},
+	    {HDR(names_offset), 936, PVKMAP_ERR_FORMAT, "names_offset 936: 18 names end at 1224"},
 	    {HDR(names_offset), 0xfffffff0, PVKMAP_ERR_FORMAT, "end at 4294967568"},
 	    {HDR(names_offset), 64, PVKMAP_ERR_FORMAT,
-	     "names (64..352) and cpus (344..920) overlap"},
-	    {HDR(cpu_stride), 0, PVKMAP_ERR_FORMAT, "cpu_stride 0 is not 288"},
-	    {HDR(cpu_stride), 296, PVKMAP_ERR_FORMAT, "cpu_stride 296 is not 288"},
+	     "names (64..352) and cpus (344..936) overlap"},
+	    {HDR(cpu_stride), 0, PVKMAP_ERR_FORMAT, "cpu_stride 0 is not 296"},
+	    {HDR(cpu_stride), 288, PVKMAP_ERR_FORMAT, "cpu_stride 288 is not 296"},
 	    {HDR(cpu_stride), 0x80000000, PVKMAP_ERR_FORMAT, "cpu_stride 2147483648"},
 	    {HDR(cpus_offset), 0, PVKMAP_ERR_FORMAT, "cpus_offset 0: 2 blocks"},
 	    {HDR(cpus_offset), 348, PVKMAP_ERR_FORMAT, "cpus_offset 348 is not a multiple of 8"},
-	    {HDR(cpus_offset), 352, PVKMAP_ERR_FORMAT, "end at 928, outside 52..920"},
-	    {HDR(cpus_offset), 0xfffffff8, PVKMAP_ERR_FORMAT, "end at 4294967864"},
-	    {HDR(cpus_offset), 56, PVKMAP_ERR_FORMAT, "names (52..340) and cpus (56..632) overlap"},
+	    {HDR(cpus_offset), 352, PVKMAP_ERR_FORMAT, "end at 944, outside 56..936"},
+	    {HDR(cpus_offset), 0xfffffff8, PVKMAP_ERR_FORMAT, "end at 4294967880"},
+	    {HDR(cpus_offset), 56, PVKMAP_ERR_FORMAT, "names (56..344) and cpus (56..648) overlap"},
+	    {HDR(online), 0, PVKMAP_ERR_FORMAT, "online 0x00000000: no CPU has published"},
+	    {HDR(online), 0x4, PVKMAP_ERR_FORMAT,
+	     "online 0x00000004 names a CPU at or above nr_cpus 2"},
+	    {HDR(online), 0x80000001, PVKMAP_ERR_FORMAT, "online 0x80000001 names a CPU"},
 	};
 	uint32_t size = pb_build(page, 2, 14, 4, "xen");
 
 	(void)state;
-	assert_int_equal(size, 920);
+	assert_int_equal(size, 936);
 	assert_int_equal(parse_page(page, size), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct corruption *c = &cases[i];
@@ -224,6 +230,76 @@ static void test_page_fields(void **state)
 	}
 }
 
+/* A header claiming more CPUs than its page holds is refused, not read past the page. */
+static void test_page_too_many_cpus(void **state)
+{
+	/* The guest's own shape: 14 operations, 12 hypercalls; 8 blocks of 424 bytes fit. */
+	uint32_t size = pb_build(page, 8, 14, 12, "xen");
+
+	(void)state;
+	assert_int_equal(size, 472 + 8 * 424);
+	assert_int_equal(parse_page(page, size), 0);
+	check_page_values(8, 14, 12);
+	PB_SET(page, size, PVKMAP_COUNTERS_SIZE);
+	PB_SET(page, nr_cpus, 9);
+	assert_int_equal(parse_page(page, sizeof(page)), PVKMAP_ERR_FORMAT);
+	assert_err("cpus_offset 472: 9 blocks of 424 bytes end at 4288, outside 56..4096 (size)");
+	assert_int_equal(snap.nr_cpus, 0);
+	PB_SET(page, nr_cpus, 32);
+	PB_SET(page, online, 0xffffffff);
+	assert_int_equal(parse_page(page, sizeof(page)), PVKMAP_ERR_FORMAT);
+	assert_err("32 blocks of 424 bytes end at 14040");
+}
+
+/* Only the online CPUs' blocks are read, each under its own CPU's number. */
+static void test_page_online_cpus(void **state)
+{
+	uint32_t size = pb_build(page, 3, 14, 4, "xen");
+
+	(void)state;
+	PB_SET(page, online, 0x5);
+	/* CPU 1 is not up: whatever its block holds, even a write in progress, is ignored. */
+	memset(pb_block(page, 1), 0xff, pb_stride(14, 4));
+	assert_int_equal(parse_page(page, size), 0);
+	assert_int_equal(snap.nr_cpus, 2);
+	assert_int_equal(snap.cpus[0].id, 0);
+	assert_int_equal(snap.cpus[1].id, 2);
+	assert_int_equal(snap.cpus[1].seq, pb_seq(2));
+	for (unsigned int i = 0; i < 14; i++)
+		assert_true(snap.cpus[1].op_count[i] == pb_count(2, i));
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_true(snap.cpus[1].hcall_traps[i] == pb_traps(2, i));
+		assert_true(snap.hcall_calls[i] == pb_calls(0, i) + pb_calls(2, i));
+	}
+	/* CPU 2 alone. */
+	PB_SET(page, online, 0x4);
+	assert_int_equal(parse_page(page, size), 0);
+	assert_int_equal(snap.nr_cpus, 1);
+	assert_int_equal(snap.cpus[0].id, 2);
+	assert_true(snap.cpus[0].op_cycles[13] == pb_cycles(2, 13));
+}
+
+/* A copy whose block is mid-write, or whose block start disagrees with the format. */
+static void test_page_blocks(void **state)
+{
+	uint32_t size = pb_build(page, 3, 14, 4, "xen");
+
+	(void)state;
+	pb_put(pb_block(page, 1), 43, 4);
+	assert_int_equal(parse_page(page, size), PVKMAP_ERR_BUSY);
+	assert_err("cpu 1's block: seq 43 is odd: the guest was writing it");
+	assert_int_equal(snap.nr_cpus, 0); /* nothing half-read is left */
+	pb_build(page, 3, 14, 4, "xen");
+	pb_put(pb_block(page, 2) + 4, 1, 4);
+	assert_int_equal(parse_page(page, size), PVKMAP_ERR_FORMAT);
+	assert_err("cpu 2's block: pad 0x00000001 is not 0");
+	/* Seqs are only even or odd: any even value is a finished write. */
+	pb_build(page, 3, 14, 4, "xen");
+	pb_put(pb_block(page, 0), 0xfffffffe, 4);
+	assert_int_equal(parse_page(page, size), 0);
+	assert_true(snap.cpus[0].seq == 0xfffffffe);
+}
+
 /* Every length short of the page's size fails, naming the shortage, and reads nothing more. */
 static void test_page_truncated(void **state)
 {
@@ -233,9 +309,9 @@ static void test_page_truncated(void **state)
 	for (uint32_t len = 0; len < size; len++) {
 		assert_int_equal(parse_page(page, len), PVKMAP_ERR_SHORT);
 		if (len < PB_HSIZE)
-			assert_err("shorter than its 52-byte header");
+			assert_err("shorter than its 56-byte header");
 		else
-			assert_err("size 920 but only");
+			assert_err("size 936 but only");
 	}
 	assert_int_equal(pvkmap_page_parse(NULL, 0, &snap, err, sizeof(err)), PVKMAP_ERR_SHORT);
 	assert_int_equal(pvkmap_page_parse(NULL, 4096, &snap, err, sizeof(err)), PVKMAP_ERR_SHORT);
@@ -805,14 +881,25 @@ static void test_log_hostile(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_page_native),	      cmocka_unit_test(test_page_xen),
-	    cmocka_unit_test(test_page_limits),	      cmocka_unit_test(test_page_fields),
-	    cmocka_unit_test(test_page_truncated),    cmocka_unit_test(test_page_names),
-	    cmocka_unit_test(test_page_byte_flips),   cmocka_unit_test(test_page_err_buffer),
-	    cmocka_unit_test(test_log_native),	      cmocka_unit_test(test_log_xen),
-	    cmocka_unit_test(test_log_xen_prefixed),  cmocka_unit_test(test_log_lines),
-	    cmocka_unit_test(test_log_not_found),     cmocka_unit_test(test_log_malformed),
-	    cmocka_unit_test(test_log_malformed_xen), cmocka_unit_test(test_log_limits),
+	    cmocka_unit_test(test_page_native),
+	    cmocka_unit_test(test_page_xen),
+	    cmocka_unit_test(test_page_limits),
+	    cmocka_unit_test(test_page_fields),
+	    cmocka_unit_test(test_page_too_many_cpus),
+	    cmocka_unit_test(test_page_online_cpus),
+	    cmocka_unit_test(test_page_blocks),
+	    cmocka_unit_test(test_page_truncated),
+	    cmocka_unit_test(test_page_names),
+	    cmocka_unit_test(test_page_byte_flips),
+	    cmocka_unit_test(test_page_err_buffer),
+	    cmocka_unit_test(test_log_native),
+	    cmocka_unit_test(test_log_xen),
+	    cmocka_unit_test(test_log_xen_prefixed),
+	    cmocka_unit_test(test_log_lines),
+	    cmocka_unit_test(test_log_not_found),
+	    cmocka_unit_test(test_log_malformed),
+	    cmocka_unit_test(test_log_malformed_xen),
+	    cmocka_unit_test(test_log_limits),
 	    cmocka_unit_test(test_log_hostile),
 	};
 

@@ -7,12 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pv/counters_page.h"
 #include "tools/pvkmap-stat/json.h"
 #include "tools/pvkmap-stat/page.h"
 #include "tools/pvkmap-stat/parse.h"
 
 #define MARKER "{\"pvkmap_counters\":"
+/* The line's own format version (pv/counters.c prints it), not the counters page's. */
+#define LOG_VERSION 1u
 
 static int log_cpu(struct jparser *jp, int node, unsigned int i, struct pvkmap_snapshot *out)
 {
@@ -117,9 +118,9 @@ static int log_counters(struct jparser *jp, int root, struct pvkmap_snapshot *ou
 	if (json_expect(jp, c, J_OBJ, path) ||
 	    json_field(jp, c, "version", UINT64_MAX, &version, path))
 		return -1;
-	if (version != PVKMAP_COUNTERS_VERSION)
+	if (version != LOG_VERSION)
 		return json_fail(jp, path, "version %llu unsupported (want %u)",
-				 (unsigned long long)version, PVKMAP_COUNTERS_VERSION);
+				 (unsigned long long)version, LOG_VERSION);
 	out->version = (unsigned int)version;
 
 	n = json_get(jp, c, "backend", path);

@@ -21,7 +21,7 @@
 #include "pv/counters_page.h"
 #include "tools/pvkmap-stat/page.h"
 
-#define SEQ_TRIES 1000	     /* copies of a page the guest keeps rewriting */
+#define SEQ_TRIES 1000	     /* copies of one part of a page the guest keeps rewriting */
 #define XEN_TIMEOUT 10	     /* seconds for a xenstore that never answers */
 #define LOG_MAX (256u << 20) /* console logs larger than this are refused */
 
@@ -121,8 +121,12 @@ static void print_table(const struct pvkmap_snapshot *s, const struct view *v)
 	const struct pvkmap_snapshot *p = v->prev;
 
 	printf("%s: backend %s, version %u", v->source, s->backend, s->version);
-	if (v->domid >= 0)
-		printf(", seq %u", s->seq);
+	if (v->domid >= 0) {
+		printf(", seq %u (", s->seq);
+		for (unsigned int c = 0; c < s->nr_cpus; c++)
+			printf("%scpu %u: %u", c ? ", " : "", s->cpus[c].id, s->cpus[c].seq);
+		putchar(')');
+	}
 	if (!s->cycles_measured)
 		printf(" (cycles not measured)");
 	if (p)
@@ -230,7 +234,10 @@ static void print_json(const struct pvkmap_snapshot *s, const struct view *v)
 	for (unsigned int c = 0; c < s->nr_cpus; c++) {
 		const struct pvkmap_cpu *cpu = &s->cpus[c];
 
-		printf("%s{\"cpu\":%u,\"ops\":{", c ? "," : "", cpu->id);
+		printf("%s{\"cpu\":%u", c ? "," : "", cpu->id);
+		if (v->domid >= 0)
+			json_u64("seq", cpu->seq, true);
+		printf(",\"ops\":{");
 		for (unsigned int i = 0; i < s->nr_ops; i++) {
 			printf("%s\"%s\":{", i ? "," : "", s->op_names[i]);
 			json_u64("count", cpu->op_count[i], false);
@@ -477,37 +484,26 @@ static void domain_info(xc_interface *xch, unsigned int domid, xc_dominfo_t *inf
 		die("domain %u is dying", domid);
 }
 
-/* Copy the page with the seqlock protocol and parse the copy. */
+/* Between two tries of one part of the page: spin at first, then let the guest run. */
+static void backoff(void *arg, unsigned int n)
+{
+	(void)arg;
+	if (n >= 10)
+		usleep(1000); /* the guest may be descheduled mid-update */
+}
+
+/* Copy the page with its seqlocks (a header, a block per CPU) and parse the copy. */
 static void read_page(const void *page, unsigned int domid, struct pvkmap_snapshot *s)
 {
 	static uint8_t copy[PVKMAP_COUNTERS_SIZE];
-	const uint32_t *seqp = (const uint32_t *)((const uint8_t *)page +
-						  offsetof(struct pvkmap_counters_header, seq));
 	char err[256];
+	int rc;
 
-	for (int try = 0; try < SEQ_TRIES; try++) {
-		uint32_t before, after;
-		int rc;
-
-		before = __atomic_load_n(seqp, __ATOMIC_ACQUIRE);
-		memcpy(copy, page, sizeof(copy));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		after = __atomic_load_n(seqp, __ATOMIC_RELAXED);
-		if (before != after || (before & 1)) {
-			if (try >= 10)
-				usleep(1000); /* the guest may be descheduled mid-update */
-			continue;
-		}
+	rc = pvkmap_page_copy(page, copy, SEQ_TRIES, backoff, NULL, err, sizeof(err));
+	if (!rc)
 		rc = pvkmap_page_parse(copy, sizeof(copy), s, err, sizeof(err));
-		if (rc == PVKMAP_ERR_BUSY)
-			continue;
-		if (rc)
-			die("domain %u's counters page: %s", domid, err);
-		return;
-	}
-	die("domain %u's counters page: the guest kept writing it (%d copies torn; paused "
-	    "mid-update?)",
-	    domid, SEQ_TRIES);
+	if (rc)
+		die("domain %u's counters page: %s", domid, err);
 }
 
 static int live(unsigned int domid, bool json, long watch)

@@ -11,6 +11,8 @@
 #include "tools/pvkmap-stat/page.h"
 #include "tools/pvkmap-stat/parse.h"
 
+_Static_assert(PVKMAP_COUNTERS_MAX_CPUS <= PVKMAP_MAX_CPUS, "a snapshot holds every block");
+
 /* The page is little-endian whatever the reader's byte order. */
 static uint32_t le(const uint8_t *p, unsigned int bytes)
 {
@@ -59,18 +61,14 @@ static const char *page_name(const uint8_t *p, char *out, char *why, size_t whyl
 	return NULL;
 }
 
-int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, char *err,
-		      size_t errlen)
+int pvkmap_page_layout(const uint8_t *p, size_t len, struct page_layout *l, char *err,
+		       size_t errlen)
 {
-	const uint8_t *p = buf;
 	const size_t hsize = sizeof(struct pvkmap_counters_header);
-	uint32_t magic, version, header_size, size, seq, name_len;
-	uint32_t nr_cpus, nr_ops, nr_hcalls, names_offset, cpus_offset, cpu_stride;
+	uint32_t magic, version, header_size, name_len;
 	uint64_t names_end, cpus_end, stride;
-	char why[64];
-	const char *bad;
 
-	memset(out, 0, sizeof(*out));
+	memset(l, 0, sizeof(*l));
 	if (!p || len < hsize)
 		return fail(PVKMAP_ERR_SHORT, err, errlen,
 			    "page is %zu bytes, shorter than its %zu-byte header", p ? len : 0,
@@ -81,6 +79,7 @@ int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, 
 		return fail(PVKMAP_ERR_FORMAT, err, errlen,
 			    "magic 0x%08x is not 0x%08x (\"PVMK\"): not a counters page", magic,
 			    PVKMAP_COUNTERS_MAGIC);
+	/* Version 1 had one seq for every CPU's counters: not read (see README.md). */
 	version = FIELD(p, version);
 	if (version != PVKMAP_COUNTERS_VERSION)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "version %u unsupported (want %u)",
@@ -89,74 +88,130 @@ int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, 
 	if (header_size != hsize)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "header_size %u is not %zu",
 			    header_size, hsize);
-	size = FIELD(p, size);
-	if (size < hsize || size > PVKMAP_COUNTERS_SIZE)
-		return fail(PVKMAP_ERR_FORMAT, err, errlen, "size %u out of range %zu..%u", size,
+	l->size = FIELD(p, size);
+	if (l->size < hsize || l->size > PVKMAP_COUNTERS_SIZE)
+		return fail(PVKMAP_ERR_FORMAT, err, errlen, "size %u out of range %zu..%u", l->size,
 			    hsize, PVKMAP_COUNTERS_SIZE);
-	if (size > len)
+	if (l->size > len)
 		return fail(PVKMAP_ERR_SHORT, err, errlen, "size %u but only %zu bytes were read",
-			    size, len);
-	seq = FIELD(p, seq);
-	if (seq & 1)
-		return fail(PVKMAP_ERR_BUSY, err, errlen, "seq %u is odd: the guest was writing",
-			    seq);
+			    l->size, len);
+	l->seq = FIELD(p, seq);
+	if (l->seq & 1)
+		return fail(PVKMAP_ERR_BUSY, err, errlen,
+			    "header seq %u is odd: the guest was writing it", l->seq);
 	name_len = FIELD(p, name_len);
 	if (name_len != PVKMAP_COUNTERS_NAME_LEN)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "name_len %u is not %u", name_len,
 			    PVKMAP_COUNTERS_NAME_LEN);
-	nr_cpus = FIELD(p, nr_cpus);
-	if (nr_cpus < 1 || nr_cpus > PVKMAP_MAX_CPUS)
+	l->nr_cpus = FIELD(p, nr_cpus);
+	if (l->nr_cpus < 1 || l->nr_cpus > PVKMAP_COUNTERS_MAX_CPUS)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "nr_cpus %u out of range 1..%u",
-			    nr_cpus, PVKMAP_MAX_CPUS);
-	nr_ops = FIELD(p, nr_ops);
-	if (nr_ops < 1 || nr_ops > PVKMAP_MAX_OPS)
-		return fail(PVKMAP_ERR_FORMAT, err, errlen, "nr_ops %u out of range 1..%u", nr_ops,
-			    PVKMAP_MAX_OPS);
-	nr_hcalls = FIELD(p, nr_hcalls);
-	if (nr_hcalls > PVKMAP_MAX_HCALLS)
+			    l->nr_cpus, PVKMAP_COUNTERS_MAX_CPUS);
+	l->nr_ops = FIELD(p, nr_ops);
+	if (l->nr_ops < 1 || l->nr_ops > PVKMAP_MAX_OPS)
+		return fail(PVKMAP_ERR_FORMAT, err, errlen, "nr_ops %u out of range 1..%u",
+			    l->nr_ops, PVKMAP_MAX_OPS);
+	l->nr_hcalls = FIELD(p, nr_hcalls);
+	if (l->nr_hcalls > PVKMAP_MAX_HCALLS)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "nr_hcalls %u out of range 0..%u",
-			    nr_hcalls, PVKMAP_MAX_HCALLS);
+			    l->nr_hcalls, PVKMAP_MAX_HCALLS);
 
 	/* Ends in 64 bits: no 32-bit offset plus length can wrap around. */
-	names_offset = FIELD(p, names_offset);
-	names_end = (uint64_t)names_offset + (uint64_t)(nr_ops + nr_hcalls) * name_len;
-	if (names_offset < hsize || names_end > size)
+	l->names_offset = FIELD(p, names_offset);
+	names_end = (uint64_t)l->names_offset + (uint64_t)(l->nr_ops + l->nr_hcalls) * name_len;
+	if (l->names_offset < hsize || names_end > l->size)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen,
 			    "names_offset %u: %u names end at %llu, outside %zu..%u (size)",
-			    names_offset, nr_ops + nr_hcalls, (unsigned long long)names_end, hsize,
-			    size);
-	cpu_stride = FIELD(p, cpu_stride);
-	stride = 8ull * (2 * nr_ops + 2 * nr_hcalls);
-	if (cpu_stride != stride)
+			    l->names_offset, l->nr_ops + l->nr_hcalls,
+			    (unsigned long long)names_end, hsize, l->size);
+	l->cpu_stride = FIELD(p, cpu_stride);
+	stride = sizeof(struct pvkmap_counters_block) + 8ull * (2 * l->nr_ops + 2 * l->nr_hcalls);
+	if (l->cpu_stride != stride)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen,
-			    "cpu_stride %u is not %llu (8 * (2 * nr_ops + 2 * nr_hcalls))",
-			    cpu_stride, (unsigned long long)stride);
-	cpus_offset = FIELD(p, cpus_offset);
-	cpus_end = (uint64_t)cpus_offset + (uint64_t)nr_cpus * cpu_stride;
-	if (cpus_offset % 8)
+			    "cpu_stride %u is not %llu (8 + 8 * (2 * nr_ops + 2 * nr_hcalls))",
+			    l->cpu_stride, (unsigned long long)stride);
+	l->cpus_offset = FIELD(p, cpus_offset);
+	cpus_end = (uint64_t)l->cpus_offset + (uint64_t)l->nr_cpus * l->cpu_stride;
+	if (l->cpus_offset % 8)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "cpus_offset %u is not a multiple of 8",
-			    cpus_offset);
-	if (cpus_offset < hsize || cpus_end > size)
+			    l->cpus_offset);
+	if (l->cpus_offset < hsize || cpus_end > l->size)
 		return fail(
 		    PVKMAP_ERR_FORMAT, err, errlen,
 		    "cpus_offset %u: %u blocks of %u bytes end at %llu, outside %zu..%u (size)",
-		    cpus_offset, nr_cpus, cpu_stride, (unsigned long long)cpus_end, hsize, size);
-	if (names_offset < cpus_end && cpus_offset < names_end)
+		    l->cpus_offset, l->nr_cpus, l->cpu_stride, (unsigned long long)cpus_end, hsize,
+		    l->size);
+	if (l->names_offset < cpus_end && l->cpus_offset < names_end)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen,
-			    "names (%u..%llu) and cpus (%u..%llu) overlap", names_offset,
-			    (unsigned long long)names_end, cpus_offset,
+			    "names (%u..%llu) and cpus (%u..%llu) overlap", l->names_offset,
+			    (unsigned long long)names_end, l->cpus_offset,
 			    (unsigned long long)cpus_end);
+	l->online = FIELD(p, online);
+	if (!l->online)
+		return fail(PVKMAP_ERR_FORMAT, err, errlen,
+			    "online 0x00000000: no CPU has published its block");
+	if (l->nr_cpus < 32 && l->online >> l->nr_cpus)
+		return fail(PVKMAP_ERR_FORMAT, err, errlen,
+			    "online 0x%08x names a CPU at or above nr_cpus %u", l->online,
+			    l->nr_cpus);
+	return 0;
+}
+
+/* CPU @c's block, checked, into @cpu; its hypercalls added to the totals in @out. */
+static int page_block(const uint8_t *p, const struct page_layout *l, uint32_t c,
+		      struct pvkmap_cpu *cpu, struct pvkmap_snapshot *out, char *err, size_t errlen)
+{
+	const uint8_t *b = p + l->cpus_offset + (size_t)c * l->cpu_stride;
+	uint32_t seq = le(b + offsetof(struct pvkmap_counters_block, seq), 4);
+	uint32_t pad = le(b + offsetof(struct pvkmap_counters_block, pad), 4);
+
+	if (seq & 1)
+		return fail(PVKMAP_ERR_BUSY, err, errlen,
+			    "cpu %u's block: seq %u is odd: the guest was writing it", c, seq);
+	if (pad)
+		return fail(PVKMAP_ERR_FORMAT, err, errlen, "cpu %u's block: pad 0x%08x is not 0",
+			    c, pad);
+	cpu->id = c;
+	cpu->seq = seq;
+	b += sizeof(struct pvkmap_counters_block);
+	for (uint32_t i = 0; i < l->nr_ops; i++) {
+		cpu->op_count[i] = le64(b + 8 * i);
+		cpu->op_cycles[i] = le64(b + 8 * (l->nr_ops + i));
+	}
+	b += 16 * l->nr_ops;
+	for (uint32_t i = 0; i < l->nr_hcalls; i++) {
+		cpu->hcall_calls[i] = le64(b + 8 * i);
+		cpu->hcall_traps[i] = le64(b + 8 * (l->nr_hcalls + i));
+		out->hcall_calls[i] += cpu->hcall_calls[i];
+		out->hcall_traps[i] += cpu->hcall_traps[i];
+	}
+	return 0;
+}
+
+static int page_parse(const uint8_t *p, size_t len, struct pvkmap_snapshot *out, char *err,
+		      size_t errlen)
+{
+	struct page_layout l;
+	char why[64];
+	const char *bad;
+	unsigned int n = 0;
+	int rc;
+
+	rc = pvkmap_page_layout(p, len, &l, err, errlen);
+	if (rc)
+		return rc;
 
 	bad = page_name(p + offsetof(struct pvkmap_counters_header, backend), out->backend, why,
 			sizeof(why));
 	if (bad)
 		return fail(PVKMAP_ERR_FORMAT, err, errlen, "backend %s", bad);
-	for (uint32_t i = 0; i < nr_ops + nr_hcalls; i++) {
-		bool op = i < nr_ops;
-		uint32_t k = op ? i : i - nr_ops;
+	for (uint32_t i = 0; i < l.nr_ops + l.nr_hcalls; i++) {
+		bool op = i < l.nr_ops;
+		uint32_t k = op ? i : i - l.nr_ops;
 		char *name = op ? out->op_names[k] : out->hcall_names[k];
 
-		bad = page_name(p + names_offset + (size_t)i * name_len, name, why, sizeof(why));
+		bad = page_name(p + l.names_offset + (size_t)i * PVKMAP_COUNTERS_NAME_LEN, name,
+				why, sizeof(why));
 		if (bad)
 			return fail(PVKMAP_ERR_FORMAT, err, errlen, "name %u (%s %u) %s", i,
 				    op ? "operation" : "hypercall", k, bad);
@@ -166,31 +221,34 @@ int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, 
 				    op ? "operation" : "hypercall", k, name);
 	}
 
-	out->version = version;
-	out->cycles_measured = -1;
-	out->seq = seq;
-	out->nr_cpus = nr_cpus;
-	out->nr_ops = nr_ops;
-	out->nr_hcalls = nr_hcalls;
-	out->hcalls_per_cpu = true;
-	for (uint32_t c = 0; c < nr_cpus; c++) {
-		const uint8_t *b = p + cpus_offset + (size_t)c * cpu_stride;
-		struct pvkmap_cpu *cpu = &out->cpus[c];
-
-		cpu->id = c;
-		for (uint32_t i = 0; i < nr_ops; i++) {
-			cpu->op_count[i] = le64(b + 8 * i);
-			cpu->op_cycles[i] = le64(b + 8 * (nr_ops + i));
-		}
-		b += 16 * nr_ops;
-		for (uint32_t i = 0; i < nr_hcalls; i++) {
-			cpu->hcall_calls[i] = le64(b + 8 * i);
-			cpu->hcall_traps[i] = le64(b + 8 * (nr_hcalls + i));
-			out->hcall_calls[i] += cpu->hcall_calls[i];
-			out->hcall_traps[i] += cpu->hcall_traps[i];
-		}
+	/* Only the online CPUs' blocks hold counters; a CPU keeps its number as its id. */
+	for (uint32_t c = 0; c < l.nr_cpus; c++) {
+		if (!(l.online & 1u << c))
+			continue;
+		rc = page_block(p, &l, c, &out->cpus[n++], out, err, errlen);
+		if (rc)
+			return rc;
 	}
-	for (uint32_t i = 0; i < nr_hcalls; i++)
+	out->version = PVKMAP_COUNTERS_VERSION;
+	out->cycles_measured = -1;
+	out->seq = l.seq;
+	out->nr_cpus = n;
+	out->nr_ops = l.nr_ops;
+	out->nr_hcalls = l.nr_hcalls;
+	out->hcalls_per_cpu = true;
+	for (uint32_t i = 0; i < l.nr_hcalls; i++)
 		out->hcall_nr[i] = -1;
 	return 0;
+}
+
+int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, char *err,
+		      size_t errlen)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = page_parse(buf, len, out, err, errlen);
+	if (rc) /* nothing half-read is left for a caller to use by mistake */
+		memset(out, 0, sizeof(*out));
+	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * pvkmap-stat's parsers: a guest's counters page (pv/counters_page.h), copied out of the
- * guest (page.c), and the {"pvkmap_counters":...} line a guest prints on its console
- * (log.c, on the JSON reader json.c). Both fill the same snapshot, which owns all its data:
+ * guest under its sequence counts (copy.c) and parsed (page.c), and the
+ * {"pvkmap_counters":...} line a guest prints on its console (log.c, on the JSON reader
+ * json.c). Both fill the same snapshot, which owns all its data:
  * nothing points back into the input, and the input is treated as hostile (every count,
  * offset and name is checked before use).
  */
@@ -21,11 +22,12 @@
 /* Return codes: 0 on success, else one of these. */
 #define PVKMAP_ERR_FORMAT (-1)	 /* malformed: a field out of range, bad JSON, ... */
 #define PVKMAP_ERR_SHORT (-2)	 /* the buffer ends before what the header describes */
-#define PVKMAP_ERR_BUSY (-3)	 /* page: seq is odd, the guest was writing (retry) */
+#define PVKMAP_ERR_BUSY (-3)	 /* page: a seq is odd or changing, the guest was writing */
 #define PVKMAP_ERR_NOTFOUND (-4) /* log: no line starts with {"pvkmap_counters": */
 
 struct pvkmap_cpu {
 	unsigned int id;
+	uint32_t seq; /* page only: its block's seq count when copied */
 	uint64_t op_count[PVKMAP_MAX_OPS];
 	uint64_t op_cycles[PVKMAP_MAX_OPS];
 	/* Only from a page: a log gives hypercalls summed over CPUs. */
@@ -36,7 +38,7 @@ struct pvkmap_cpu {
 struct pvkmap_snapshot {
 	unsigned int version;
 	char backend[PVKMAP_NAME_MAX];
-	uint32_t seq;	     /* page only */
+	uint32_t seq;	     /* page only: the header's */
 	int cycles_measured; /* log: 1 or 0 as it says; -1 when not said (a page too) */
 	unsigned int nr_cpus, nr_ops, nr_hcalls;
 	char op_names[PVKMAP_MAX_OPS][PVKMAP_NAME_MAX];
@@ -56,8 +58,22 @@ struct pvkmap_snapshot {
 };
 
 /*
- * Parse a copy of a counters page, @len bytes at @buf (reads nothing outside them). On
- * failure returns a PVKMAP_ERR_* code and puts a one-line reason in @err.
+ * Copy the live counters page at @live (PVKMAP_COUNTERS_SIZE bytes, 8-byte aligned, that
+ * the guest keeps writing) into @copy (as many bytes) with the reader's protocol of
+ * pv/counters_page.h: the header and names under the header's seq, then each online CPU's
+ * block under its own. Each part is copied up to @tries (at least 1) times, on its own: a
+ * torn block is copied again without the others. @wait(@arg, n), if not NULL, runs before
+ * each new try of a part, n its failed tries so far. Returns 0 (then parse @copy);
+ * PVKMAP_ERR_BUSY if a part stayed torn, with a one-line reason naming it ("cpu 2's
+ * block") in @err; or the header's PVKMAP_ERR_FORMAT (checked before it locates a block).
+ */
+int pvkmap_page_copy(const void *live, uint8_t *copy, unsigned int tries,
+		     void (*wait)(void *arg, unsigned int n), void *arg, char *err, size_t errlen);
+
+/*
+ * Parse a copy of a counters page, @len bytes at @buf (reads nothing outside them): the
+ * online CPUs' blocks, in CPU order, each CPU's number its id. On failure returns a
+ * PVKMAP_ERR_* code, puts a one-line reason in @err and leaves @out zeroed.
  */
 int pvkmap_page_parse(const void *buf, size_t len, struct pvkmap_snapshot *out, char *err,
 		      size_t errlen);

@@ -1,12 +1,14 @@
 /*
  * Helpers shared by pvkmap-stat's two parsers (page.c, and json.c with log.c): the one-line
- * error report and the rules for names. Internal to the parsers; the interface is page.h.
+ * error report, the rules for names, and a page's checked layout (page.c, for copy.c).
+ * Internal to the parsers; the interface is page.h.
  */
 #ifndef PVKMAP_STAT_PARSE_H
 #define PVKMAP_STAT_PARSE_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,5 +44,20 @@ static inline int find_name(char (*names)[PVKMAP_NAME_MAX], unsigned int nr, con
 			return (int)i;
 	return -1;
 }
+
+/* A counters page's header fields, each checked against the page (pvkmap_page_layout()). */
+struct page_layout {
+	uint32_t size, seq, online;
+	uint32_t nr_cpus, nr_ops, nr_hcalls;
+	uint32_t names_offset, cpus_offset, cpu_stride;
+};
+
+/*
+ * Check the header of the page copy at @p (@len bytes) and describe its layout in @l: every
+ * CPU block lies inside the page, and online names only CPUs that have one. Checks neither
+ * the names nor the blocks. Returns 0 or a PVKMAP_ERR_* code with a one-line reason in @err.
+ */
+int pvkmap_page_layout(const uint8_t *p, size_t len, struct page_layout *l, char *err,
+		       size_t errlen);
 
 #endif
