@@ -65,6 +65,25 @@ static void note_where(void *arg)
 	w->own_vcpu_info = this_cpu_read(xen_vcpu) == &xen_shared_info->vcpu_info[w->cpu];
 }
 
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * Return once @t, dead, is off its CPU: that CPU takes a call-function IPI only with events
+ * unmasked, after switching away. thread_join() frees the stack as soon as the thread is
+ * dead, while its CPU may still be in schedule() on it (and will write its saved %esp).
+ */
+static void wait_switched_away(struct thread *t)
+{
+	cpumask_t where = {1u << t->cpu};
+
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD)
+		yield();
+	smp_call_function_many(&where, nothing, NULL);
+}
+
 /*
  * A thread created for another vCPU runs there (a resched IPI wakes it) with that vCPU's
  * vcpu_info, and its exit wakes the joiner here (an IPI back).
@@ -82,6 +101,8 @@ static void xen_smp_threads_run_on_their_vcpu(struct ktest *t)
 	{
 		if (!KT_EXPECT(t, th[cpu] != NULL))
 			continue;
+		if (cpu != smp_processor_id())
+			wait_switched_away(th[cpu]);
 		thread_join(th[cpu]);
 		KT_EXPECT_EQ(t, w[cpu].cpu, cpu);
 		KT_EXPECT(t, w[cpu].own_vcpu_info);
