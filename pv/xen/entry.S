@@ -18,6 +18,18 @@ xen_entry:
 	call xen_start
 	ud2
 
+/*
+ * A secondary vCPU starts here with the registers of its VCPUOP_initialise context: %eax =
+ * its CPU number, %esp = the top of its boot stack, %fs = its per-CPU segment, events masked.
+ */
+	.globl xen_ap_entry
+xen_ap_entry:
+	cld
+	xorl %ebp, %ebp
+	pushl %eax
+	call xen_ap_start
+	ud2
+
 /* Xen bounces events here with a frame like an interrupt's (eip, cs, eflags), events masked. */
 	.globl xen_event_callback
 xen_event_callback:

@@ -3,6 +3,10 @@
  * vcpu_info (a PV kernel in ring 1 cannot use cli/sti). Xen enters xen_event_callback
  * (entry.S) with the mask set; the handler scans the two-level pending bitmap, runs the bound
  * handlers, then unmasks and rechecks, so an event that arrived meanwhile is not lost.
+ *
+ * The pending and mask bitmaps are the domain's, shared by every vCPU; only the selector
+ * (evtchn_pending_sel) and the upcall flags are per vCPU. A vCPU scanning a word therefore
+ * sees other vCPUs' ports too, and takes only the ones bound to it (cpu_ports).
  */
 #include "pv/xen/hypercall.h"
 #include "guest/x86/cpu.h"
@@ -11,50 +15,67 @@
 #include "guest/x86/traps.h"
 #include "pv/ops.h"
 
-#define NR_PORTS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+#define PORT_WORD_BITS (sizeof(xen_ulong_t) * 8)
+#define NR_PORT_WORDS PORT_WORD_BITS /* the selector has one bit per word */
+#define NR_PORTS (NR_PORT_WORDS * PORT_WORD_BITS)
 
 static void (*handlers[NR_PORTS])(unsigned port);
 
+/*
+ * The ports Xen notifies each vCPU of: an IPI or per-vCPU VIRQ port notifies the vCPU it was
+ * bound for, every other port vCPU 0. A vCPU neither runs nor clears another's ports: their
+ * pending bits stay for the vCPU whose selector Xen set.
+ */
+static xen_ulong_t cpu_ports[NR_CPUS][NR_PORT_WORDS];
+
 unsigned long xen_irq_save(void)
 {
-	u8 was_masked = xen_vcpu->evtchn_upcall_mask;
+	struct vcpu_info *v = this_cpu_read(xen_vcpu);
+	u8 was_masked = v->evtchn_upcall_mask;
 
-	xen_vcpu->evtchn_upcall_mask = 1;
+	v->evtchn_upcall_mask = 1;
 	barrier();
 	return was_masked ? 0 : PV_IRQS_ENABLED;
 }
 
 void xen_irq_restore(unsigned long flags)
 {
+	struct vcpu_info *v;
+
 	if (!(flags & PV_IRQS_ENABLED))
 		return;
+	v = this_cpu_read(xen_vcpu);
 	barrier();
-	xen_vcpu->evtchn_upcall_mask = 0;
+	v->evtchn_upcall_mask = 0;
 	barrier();
 	/* Anything that arrived while masked: any hypercall makes Xen deliver it now. */
-	if (xen_vcpu->evtchn_upcall_pending)
+	if (v->evtchn_upcall_pending)
 		xen_xen_version(XENVER_version, NULL);
 }
 
-static void dispatch_pending(void)
+static void dispatch_pending(struct vcpu_info *v, const xen_ulong_t *mine)
 {
-	while (xen_vcpu->evtchn_upcall_pending) {
+	while (v->evtchn_upcall_pending) {
 		xen_ulong_t sel;
 
-		xen_vcpu->evtchn_upcall_pending = 0;
-		sel = __atomic_exchange_n(&xen_vcpu->evtchn_pending_sel, 0, __ATOMIC_ACQ_REL);
+		v->evtchn_upcall_pending = 0;
+		/* Xen sets selector bits from other physical CPUs: take them atomically. */
+		sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_ACQ_REL);
 		while (sel) {
 			unsigned word = __builtin_ctzl(sel);
 			xen_ulong_t bits;
 
 			sel &= sel - 1;
-			bits = xen_shared_info->evtchn_pending[word] &
-			       ~xen_shared_info->evtchn_mask[word];
+			bits = __atomic_load_n(&xen_shared_info->evtchn_pending[word],
+					       __ATOMIC_ACQUIRE) &
+			       ~xen_shared_info->evtchn_mask[word] &
+			       __atomic_load_n(&mine[word], __ATOMIC_RELAXED);
 			while (bits) {
 				unsigned bit = __builtin_ctzl(bits);
-				unsigned port = word * sizeof(xen_ulong_t) * 8 + bit;
+				unsigned port = word * PORT_WORD_BITS + bit;
 
 				bits &= bits - 1;
+				/* Other vCPUs clear their bits of this word concurrently. */
 				__atomic_fetch_and(&xen_shared_info->evtchn_pending[word],
 						   ~((xen_ulong_t)1 << bit), __ATOMIC_ACQ_REL);
 				if (handlers[port])
@@ -67,29 +88,36 @@ static void dispatch_pending(void)
 /*
  * Called from xen_event_callback with events masked; returns with them unmasked. Handlers
  * run in interrupt context; a switch that became due happens before unmasking, as on the
- * way out of a native interrupt.
+ * way out of a native interrupt (to a thread of this CPU: the vCPU stays the same).
  */
 asmlinkage void xen_evtchn_upcall(void);
 asmlinkage void xen_evtchn_upcall(void)
 {
+	struct vcpu_info *v = this_cpu_read(xen_vcpu);
+	const xen_ulong_t *mine = cpu_ports[smp_processor_id()];
+
 	do {
 		irq_enter();
-		dispatch_pending();
+		dispatch_pending(v, mine);
 		irq_exit_preempt();
-		xen_vcpu->evtchn_upcall_mask = 0;
+		v->evtchn_upcall_mask = 0;
 		barrier();
-		if (!xen_vcpu->evtchn_upcall_pending)
+		if (!v->evtchn_upcall_pending)
 			break;
-		xen_vcpu->evtchn_upcall_mask = 1;
+		v->evtchn_upcall_mask = 1;
 	} while (1);
 }
 
-void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port))
+void xen_evtchn_bind(unsigned port, unsigned cpu, void (*handler)(unsigned port))
 {
 	struct evtchn_unmask unmask = {.port = port};
 
-	BUG_ON(port >= NR_PORTS);
+	BUG_ON(port >= NR_PORTS || cpu >= NR_CPUS);
 	handlers[port] = handler;
+	/* Published before the unmask: the port may fire on @cpu as soon as it is unmasked. */
+	__atomic_fetch_or(&cpu_ports[cpu][port / PORT_WORD_BITS],
+			  (xen_ulong_t)1 << (port % PORT_WORD_BITS), __ATOMIC_RELEASE);
+	/* A hypercall, not a bit clear: Xen then marks a pending port on its vCPU's selector. */
 	xen_event_channel_op(EVTCHNOP_unmask, &unmask);
 }
 
@@ -98,6 +126,9 @@ void xen_evtchn_unbind(unsigned port)
 	struct evtchn_close close = {.port = port};
 
 	xen_event_channel_op(EVTCHNOP_close, &close);
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		__atomic_fetch_and(&cpu_ports[cpu][port / PORT_WORD_BITS],
+				   ~((xen_ulong_t)1 << (port % PORT_WORD_BITS)), __ATOMIC_RELEASE);
 	handlers[port] = NULL;
 }
 
@@ -110,9 +141,8 @@ void xen_evtchn_send(unsigned port)
 
 bool xen_evtchn_is_pending(unsigned port)
 {
-	const unsigned bits = sizeof(xen_ulong_t) * 8;
-
-	return xen_shared_info->evtchn_pending[port / bits] & ((xen_ulong_t)1 << (port % bits));
+	return xen_shared_info->evtchn_pending[port / PORT_WORD_BITS] &
+	       ((xen_ulong_t)1 << (port % PORT_WORD_BITS));
 }
 
 asmlinkage void xen_failsafe(void);
@@ -120,8 +150,6 @@ asmlinkage void xen_failsafe(void)
 {
 	panic("xen: failsafe callback (a segment reload on return to the kernel failed)");
 }
-
-extern char xen_event_callback[], xen_failsafe_callback[];
 
 void xen_events_init(void)
 {

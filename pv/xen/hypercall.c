@@ -260,6 +260,42 @@ long xen_vcpu_op(int cmd, unsigned vcpu, void *arg)
 	return rc;
 }
 
+long xen_vcpu_initialise(unsigned vcpu, vcpu_guest_context_t *ctxt)
+{
+	long rc = raw_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, vcpu, (u32)(uintptr_t)ctxt,
+				0, 0);
+
+	if (rc < 0)
+		pr_err("xen: vcpu_op(VCPUOP_initialise vcpu=%u eip=0x%lx esp=0x%lx fs=0x%x "
+		       "cr3=0x%lx gdt_frames[0]=0x%lx gdt_ents=%lu) failed: %ld (%s)\n",
+		       vcpu, (unsigned long)ctxt->user_regs.eip, (unsigned long)ctxt->user_regs.esp,
+		       ctxt->user_regs.fs, (unsigned long)ctxt->ctrlreg[3],
+		       (unsigned long)ctxt->gdt_frames[0], (unsigned long)ctxt->gdt_ents, rc,
+		       errno_name(rc));
+	return rc;
+}
+
+long xen_vcpu_up(unsigned vcpu)
+{
+	long rc = raw_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, vcpu, 0, 0, 0);
+
+	if (rc < 0)
+		pr_err("xen: vcpu_op(VCPUOP_up vcpu=%u) failed: %ld (%s)\n", vcpu, rc,
+		       errno_name(rc));
+	return rc;
+}
+
+long xen_update_descriptor(u64 maddr, u64 desc)
+{
+	long rc = raw_hypercall(__HYPERVISOR_update_descriptor, (u32)maddr, (u32)(maddr >> 32),
+				(u32)desc, (u32)(desc >> 32), 0);
+
+	if (rc < 0)
+		pr_err("xen: update_descriptor(maddr=0x%llx desc=0x%016llx) failed: %ld (%s)\n",
+		       maddr, desc, rc, errno_name(rc));
+	return rc;
+}
+
 bool xen_vcpu_exists(unsigned vcpu)
 {
 	long rc = raw_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, vcpu, 0, 0, 0);
@@ -364,6 +400,7 @@ static const char *const hypercall_names[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_update_va_mapping] = "update_va_mapping",
     [__HYPERVISOR_set_timer_op] = "set_timer_op",
     [__HYPERVISOR_xen_version] = "xen_version",
+    [__HYPERVISOR_update_descriptor] = "update_descriptor",
     [__HYPERVISOR_console_io] = "console_io",
     [__HYPERVISOR_vm_assist] = "vm_assist",
     [__HYPERVISOR_vcpu_op] = "vcpu_op",

@@ -66,6 +66,15 @@ void xen_sched_block(void);
 /* Fire VIRQ_TIMER once at Xen system time @deadline_ns. */
 void xen_set_timer_op(u64 deadline_ns);
 long xen_vcpu_op(int cmd, unsigned vcpu, void *arg);
+/*
+ * The calls that bring up a vCPU return Xen's error (after printing the call, its arguments
+ * and the error) instead of crashing: a vCPU that does not start is left out, not fatal.
+ * VCPUOP_initialise loads @ctxt into vCPU @vcpu; VCPUOP_up sets it running.
+ */
+long xen_vcpu_initialise(unsigned vcpu, vcpu_guest_context_t *ctxt);
+long xen_vcpu_up(unsigned vcpu);
+/* Write descriptor @desc at machine address @maddr (a GDT frame no alias maps writable). */
+long xen_update_descriptor(u64 maddr, u64 desc);
 /* Whether vCPU @vcpu exists in this domain (VCPUOP_is_up answers, -ENOENT beyond the last). */
 bool xen_vcpu_exists(unsigned vcpu);
 /* console_io write: returns the error instead of crashing (it is the crash path's channel). */

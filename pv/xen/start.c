@@ -26,7 +26,7 @@
 start_info_t xen_start_info;
 static shared_info_t dummy_shared_info; /* until the real one is mapped (after mm_init) */
 shared_info_t *xen_shared_info = &dummy_shared_info;
-struct vcpu_info *xen_vcpu = &dummy_shared_info.vcpu_info[0];
+DEFINE_PER_CPU(struct vcpu_info *, xen_vcpu);
 const unsigned long *xen_p2m;
 const unsigned long *xen_m2p;
 unsigned long xen_max_mfn;
@@ -46,7 +46,7 @@ extern char boot_stack_top[], _end[];
 
 static u32 xen_read_cr2(void)
 {
-	return xen_vcpu->arch.cr2;
+	return this_cpu_read(xen_vcpu)->arch.cr2;
 }
 
 static __noreturn void xen_cpu_shutdown(bool success)
@@ -74,30 +74,36 @@ static const struct pv_cpu_ops xen_cpu_ops = {
     .idle_halt = xen_idle_halt,
     .timer_start = xen_timer_start,
     .cpus_offered = xen_vcpus_offered,
+    .cpu_start = xen_cpu_start,
+    .send_ipi = xen_send_ipi,
     .backend_count = xen_backend_count,
     .counters_json = xen_counters_print_json,
     .counters_table = xen_counters_print_table,
 };
 
-/* Exceptions go to the same stubs as natively; Xen builds the same frame in ring 1. */
+trap_info_t xen_traps[33];
+
+/*
+ * Exceptions go to the same stubs as natively; Xen builds the same frame in ring 1. Built
+ * once here for vCPU 0; the other vCPUs get the same table in their initial context.
+ */
 static void install_traps(void)
 {
-	static trap_info_t table[33];
 	static const u8 vectors[] = {0, 1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 18, 19};
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(vectors); i++, n++) {
-		table[n].vector = vectors[i];
+		xen_traps[n].vector = vectors[i];
 		/*
 		 * DPL 0: only the kernel raises them. Events are left as they were (no TI_SET_IF):
 		 * Xen would mask them on entry and a plain iret would never unmask them again.
 		 */
-		table[n].flags = 0;
-		table[n].cs = FLAT_KERNEL_CS;
-		table[n].address = trap_stubs[vectors[i]];
+		xen_traps[n].flags = 0;
+		xen_traps[n].cs = FLAT_KERNEL_CS;
+		xen_traps[n].address = trap_stubs[vectors[i]];
 	}
-	table[n] = (trap_info_t){0}; /* terminator */
-	xen_set_trap_table(table);
+	xen_traps[n] = (trap_info_t){0}; /* terminator */
+	xen_set_trap_table(xen_traps);
 }
 
 /* A lowmem pseudo-physical frame's address in the boot map (the same as in the direct map). */
@@ -170,14 +176,14 @@ static void xen_mm_ready(void)
 	u32 va = fix_to_virt(FIX_SHARED_INFO);
 	u64 mfn = xen_start_info.shared_info >> PAGE_SHIFT;
 	pte_t shared = {(mfn << PAGE_SHIFT) | (PAGE_KERNEL & pv_mmu->prot_mask)};
-	u8 mask = xen_vcpu->evtchn_upcall_mask;
+	u8 mask = this_cpu_read(xen_vcpu)->evtchn_upcall_mask;
 
 	xen_snapshot_since(&before_build, &xen_build_counts);
 	xen_tables_live = true;
 	pv_set_pte_va(va, lookup_pte(va), shared, true);
 	xen_shared_info = (shared_info_t *)(uintptr_t)va;
-	xen_vcpu = &xen_shared_info->vcpu_info[0];
-	xen_vcpu->evtchn_upcall_mask = mask;
+	xen_shared_info->vcpu_info[0].evtchn_upcall_mask = mask;
+	this_cpu_write(xen_vcpu, &xen_shared_info->vcpu_info[0]);
 
 	/* Unpinned, the boot tables are ordinary pages again: make them writable and free. */
 	pv_unpin_table(boot_tables_pfn); /* pt_base: the boot L3, first of the run */
@@ -257,7 +263,9 @@ asmlinkage void xen_start(start_info_t *si, u32 boot_esp)
 	entry_tsc = rdtsc();
 	smp_cpu_local_init(0);
 	xen_start_info = *si;
+	/* Before anything masks events (printk's lock): per-CPU data starts zero. */
 	dummy_shared_info.vcpu_info[0].evtchn_upcall_mask = 1;
+	this_cpu_write(xen_vcpu, &dummy_shared_info.vcpu_info[0]);
 	pv_cpu = &xen_cpu_ops;
 	xen_mmu_init();
 	xen_p2m = (const unsigned long *)(uintptr_t)si->mfn_list;

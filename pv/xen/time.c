@@ -48,12 +48,14 @@ static u64 scale(u64 delta, u32 mul, s8 shift)
 
 u64 xen_tsc_to_ns(u64 delta)
 {
-	return scale(delta, xen_vcpu->time.tsc_to_system_mul, xen_vcpu->time.tsc_shift);
+	const struct vcpu_time_info *t = &this_cpu_read(xen_vcpu)->time;
+
+	return scale(delta, t->tsc_to_system_mul, t->tsc_shift);
 }
 
 u64 xen_clock_ns(void)
 {
-	const volatile struct vcpu_time_info *t = &xen_vcpu->time;
+	const volatile struct vcpu_time_info *t = &this_cpu_read(xen_vcpu)->time; /* this vCPU's */
 	u32 version, mul;
 	u64 delta, sys;
 	s8 shift;

@@ -6,6 +6,7 @@
 #define PV_XEN_XEN_H
 
 #include "guest/lib/types.h"
+#include "guest/x86/percpu.h"
 
 #include <xen/xen.h>
 #include <xen/callback.h>
@@ -17,12 +18,14 @@
 
 extern start_info_t xen_start_info;    /* a copy: the original page is returned later */
 extern shared_info_t *xen_shared_info; /* a dummy until the real page is mapped */
-extern struct vcpu_info *xen_vcpu;     /* this vCPU's slot in xen_shared_info */
-extern const unsigned long *xen_p2m;   /* pfn -> mfn, from start_info.mfn_list */
-extern const unsigned long *xen_m2p;   /* mfn -> pfn, Xen's read-only table */
-extern unsigned long xen_max_mfn;      /* entries in xen_m2p */
-extern pfn_t xen_boot_mapped_end;      /* frames below this are mapped by the boot tables */
-extern bool xen_tables_live;	       /* the kernel's own tree is pinned and loaded */
+/* Each vCPU's slot in xen_shared_info (legacy slots: fewer than 32 vCPUs); read it with
+ * this_cpu_read(xen_vcpu). */
+DECLARE_PER_CPU(struct vcpu_info *, xen_vcpu);
+extern const unsigned long *xen_p2m; /* pfn -> mfn, from start_info.mfn_list */
+extern const unsigned long *xen_m2p; /* mfn -> pfn, Xen's read-only table */
+extern unsigned long xen_max_mfn;    /* entries in xen_m2p */
+extern pfn_t xen_boot_mapped_end;    /* frames below this are mapped by the boot tables */
+extern bool xen_tables_live;	     /* the kernel's own tree is pinned and loaded */
 
 /*
  * All pfn <-> mfn conversion goes through these two (mmu.c). Machine frame of pseudo-physical
@@ -41,8 +44,13 @@ void xen_console_flush(void);
 
 /* Event channels and the upcall mask (events.c). */
 void xen_events_init(void);
-/* Run @handler (with events masked) whenever @port fires; unmasks the port. */
-void xen_evtchn_bind(unsigned port, void (*handler)(unsigned port));
+/* Where Xen enters for events and for a failed segment reload (entry.S). */
+extern char xen_event_callback[], xen_failsafe_callback[];
+/*
+ * Run @handler (with events masked) whenever @port fires; unmasks the port. @cpu is the vCPU
+ * Xen notifies of @port: the one an IPI or per-vCPU VIRQ was bound for, else 0.
+ */
+void xen_evtchn_bind(unsigned port, unsigned cpu, void (*handler)(unsigned port));
 /* Close @port and forget its handler. */
 void xen_evtchn_unbind(unsigned port);
 void xen_evtchn_send(unsigned port);
@@ -72,6 +80,13 @@ void xen_tsc_probe(void);
 /* The tick and the idle wait (timer.c). */
 void xen_timer_start(void (*tick)(void), u64 period_ns);
 void xen_idle_halt(void);
+
+/* The virtual IDT every vCPU gets, terminated by an entry with address 0 (start.c). */
+extern trap_info_t xen_traps[];
+
+/* SMP (smp.c): start vCPU @cpu, interrupt it (pv/cpu_ops.h's cpu_start, send_ipi). */
+int xen_cpu_start(unsigned cpu, u32 stack_top);
+void xen_send_ipi(unsigned cpu, unsigned kind);
 
 /* The MMU backend (mmu.c). */
 void xen_mmu_init(void);

@@ -289,7 +289,7 @@ static void xen_events_wait_while_masked(struct ktest *t)
 	xen_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
 	loopback_hits = 0;
 	flags = local_irq_save();
-	xen_evtchn_bind(alloc.port, count_hit);
+	xen_evtchn_bind(alloc.port, 0, count_hit); /* an interdomain port notifies vCPU 0 */
 	xen_evtchn_send(bind.local_port);
 	KT_EXPECT_EQ(t, loopback_hits, 0);
 	KT_EXPECT(t, xen_evtchn_is_pending(alloc.port));

@@ -167,6 +167,12 @@ if [ "$(cat /proc/sys/vm/overcommit_memory)" != 1 ] && [ "$host_mib" -le 65536 ]
 else
 	skip "run-guest: more than the host's RAM + swap refused" "the host has more than 64 GiB or overcommits"
 fi
+refused "run-guest --maxvcpus 0 refused" "^run-guest: error: --maxvcpus '0': expected a positive integer" \
+	$rg --kernel build/pvkmap.elf --maxvcpus 0
+refused "run-guest --maxvcpus below --vcpus refused" "^run-guest: error: --maxvcpus '2': below --vcpus 4" \
+	$rg --kernel build/pvkmap.elf --vcpus 4 --maxvcpus 2
+refused "run-guest --maxvcpus 513 refused, naming the maximum" "^run-guest: error: --maxvcpus '513': above 512" \
+	$rg --kernel build/pvkmap.elf --maxvcpus 513
 refused "run-xen --memory 0 refused" "^run-xen: --memory '0' is not a number of MiB" tools/run-xen --memory 0
 refused "run-xen --memory 70000 refused" "^run-xen: --memory '70000' is above the maximum 65536 MiB" tools/run-xen --memory 70000
 
