@@ -1,4 +1,8 @@
-/* Self-tests of the spinlock debug checks: a lock taken twice, and a switch with one held. */
+/*
+ * Self-tests of the spinlock debug checks: a lock taken twice, and a switch with one held.
+ * The lock is taken with interrupts off, as every lock is held where a tick could otherwise
+ * switch away from its holder.
+ */
 #include "guest/ktest.h"
 #include "guest/sched.h"
 #include "guest/spinlock.h"
@@ -9,7 +13,7 @@ static spinlock_t test_lock;
 static void take_twice(void *arg)
 {
 	(void)arg;
-	spin_lock(&test_lock);
+	(void)spin_lock_irqsave(&test_lock);
 	spin_lock(&test_lock); /* panics: this CPU already holds it */
 }
 
@@ -25,7 +29,7 @@ static void self_deadlock_is_caught(struct ktest *t)
 static void sleep_with_lock(void *arg)
 {
 	(void)arg;
-	spin_lock(&test_lock);
+	(void)spin_lock_irqsave(&test_lock);
 	yield(); /* panics: schedule() with a spinlock held */
 }
 
@@ -41,11 +45,11 @@ static void sleeping_with_a_lock_held_is_caught(struct ktest *t)
 static void lock_and_unlock_balance(struct ktest *t)
 {
 	u32 held = this_cpu_read(spinlocks_held);
+	unsigned long flags = spin_lock_irqsave(&test_lock);
 
-	spin_lock(&test_lock);
 	KT_EXPECT_EQ(t, test_lock.locked, smp_processor_id() + 1);
 	KT_EXPECT_EQ(t, this_cpu_read(spinlocks_held), held + 1);
-	spin_unlock(&test_lock);
+	spin_unlock_irqrestore(&test_lock, flags);
 	KT_EXPECT_EQ(t, test_lock.locked, 0);
 	KT_EXPECT_EQ(t, this_cpu_read(spinlocks_held), held);
 }

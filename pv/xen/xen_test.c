@@ -1,5 +1,6 @@
 /* Self-tests that only mean something under Xen PV: the hole, the accounting, exact costs. */
 #include "pv/xen/hypercall.h"
+#include "guest/smp.h"
 #include "guest/cmdline.h"
 #include "guest/x86/extable.h"
 #include "guest/irqflags.h"
@@ -282,6 +283,7 @@ static void xen_events_wait_while_masked(struct ktest *t)
 {
 	struct evtchn_alloc_unbound alloc = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
 	struct evtchn_bind_interdomain bind = {.remote_dom = DOMID_SELF};
+	struct evtchn_bind_vcpu bind_vcpu;
 	unsigned long flags;
 
 	xen_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
@@ -289,7 +291,11 @@ static void xen_events_wait_while_masked(struct ktest *t)
 	xen_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
 	loopback_hits = 0;
 	flags = local_irq_save();
-	xen_evtchn_bind(alloc.port, 0, count_hit); /* an interdomain port notifies vCPU 0 */
+	/* An interdomain port notifies vCPU 0 until moved: to this one (testcpus=all). */
+	bind_vcpu.port = alloc.port;
+	bind_vcpu.vcpu = smp_processor_id();
+	xen_event_channel_op(EVTCHNOP_bind_vcpu, &bind_vcpu);
+	xen_evtchn_bind(alloc.port, smp_processor_id(), count_hit);
 	xen_evtchn_send(bind.local_port);
 	KT_EXPECT_EQ(t, loopback_hits, 0);
 	KT_EXPECT(t, xen_evtchn_is_pending(alloc.port));
