@@ -2,8 +2,8 @@
 # tools/bench-report as TAP: the report of a fixture results directory in the issue-8 record
 # format (tests/tools/fixtures/bench-run: native, COUNTERS=0, the Linux peer, Xen PV in each
 # strategy, the TSC-emulation pass, Xen's boot log, run-facts.txt, and the CPU-count sweep:
-# synthetic native-smpN, xen-STRATEGY-smpN[-kmap] logs, one that had fewer CPUs than it
-# asked for, three left out for time), its columns, ratios, Linux "no equivalent" cells,
+# synthetic native-smpN and xen-STRATEGY-smpN logs, one that had fewer CPUs than it asked
+# for, two boots left out for time), its columns, ratios, Linux "no equivalent" cells,
 # env.json, the "Shootdowns and CPU count" section and its plots; pieces missing, measured in
 # other units or without "cpus"; --compare (no change, a count change flagged first, a net
 # change, records by CPU count); and bad input, which must give one line "bench-report: ..."
@@ -174,7 +174,7 @@ assert l["env"]["config"]["CONFIG_HZ"] == "250" and e["units"]["linux"] == e["un
 assert e["unit"] == "instructions (TCG, -icount)" and e["date"].startswith("2026-")
 main = {"native", "native-nocount", "linux", "xen-hypercall", "xen-batched", "xen-writable", "xen-tsc-emulate"}
 sweep = {"native-smp2", "native-smp4", "native-smp8", "xen-batched-smp2", "xen-batched-smp4",
-         "xen-batched-smp2-kmap", "xen-batched-smp4-kmap", "xen-hypercall-smp2", "xen-hypercall-smp4"}
+         "xen-hypercall-smp2", "xen-hypercall-smp4"}
 assert set(e["runs"]) == main | sweep, set(e["runs"]) ^ (main | sweep)
 assert e["runs"]["native-smp4"]["cpus"] == [4] and e["runs"]["linux"]["cpus"] == [1]
 assert x["physical_cpus"] == 2 and x["scheduler"].startswith("SMP Credit Scheduler rev2")
@@ -183,8 +183,8 @@ assert s["native"].startswith("pvkmap-qemu --icount --mem 1G --smp N") and "kmap
 assert s["runs"]["xen-hypercall-smp4"] == {"log": "xen-hypercall-smp4.log", "asked": 4, "cpus": [2], "ram": "2048MiB",
     "kernel": "cpu: 2 of 4 vCPUs up", "command_line": s["runs"]["xen-hypercall-smp4"]["command_line"]}
 assert s["runs"]["native"]["asked"] == 1 and s["runs"]["native-smp8"]["cpus"] == [8]
-assert set(s["timed_out"]) == {"xen-batched-smp8", "xen-hypercall-smp8", "xen-batched-smp8-kmap"}
-assert s["left_out"].count("no verdict within 240 s") == 1 and s["left_out"].count("not started") == 2
+assert set(s["timed_out"]) == {"xen-batched-smp8", "xen-hypercall-smp8"}
+assert s["left_out"].count("no verdict within 240 s") == 1 and s["left_out"].count("not started") == 1
 assert s["timed_out"]["xen-hypercall-smp8"]["log"] == "none: not started"
 ' "$d"
 ok_if "bench.json: env and every record of every log" py '
@@ -193,7 +193,7 @@ d = sys.argv[1]
 b = json.load(open(d + "/bench.json"))
 assert b["env"] == json.load(open(d + "/env.json"))
 lines = sum(open(f).read().count("\n{\"pvkmap_bench\":") for f in glob.glob(d + "/*.log"))
-assert len(b["records"]) == lines == 171, (len(b["records"]), lines)
+assert len(b["records"]) == lines == 169, (len(b["records"]), lines)
 assert {r["cpus"] for r in b["records"] if r["run"] == "xen-hypercall-smp4"} == {2}
 assert not any("cpus" in r for r in b["records"] if r["run"] == "linux")
 assert b["harness"]["xen-tsc-emulate"]["group_1"]["median"] == 1509
@@ -201,7 +201,7 @@ assert b["harness"]["xen-tsc-emulate"]["group_1"]["median"] == 1509
 ok_if "bench.csv: raw, harness, net and counts, one row per record" py '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/bench.csv")))
-assert len(rows) == 171
+assert len(rows) == 169
 r = [r for r in rows if r["run"] == "xen-batched" and r["benchmark"] == "kmap_atomic_strict"][0]
 assert (r["median_raw"], r["harness"], r["median_net"]) == ("2375.0", "9.0", "2366.0"), r
 assert (r["mmu_hypercalls_per_op"], r["pte_updates_per_op"], r["flushes_per_op"]) == ("2.0", "2.0", "1.0"), r
@@ -223,15 +223,15 @@ d = sys.argv[1]
 for f in ["shootdown.png", "kmap-scaling.png"]:
     assert open(os.path.join(d, f), "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
 rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(d, "shootdown.dat"))]
-assert rows[0][:5] == ["cpus", "shootdown_page native", "shootdown_page Xen MULTI", "shootdown_page Xen INVLPG_ALL",
-                       "shootdown_page Xen event-channel IPI"], rows[0]
+assert rows[0][:5] == ["cpus", "shootdown_page native", "shootdown_page Xen MULTI (batched)",
+                       "shootdown_page Xen INVLPG_ALL (batched)", "shootdown_page Xen event-channel IPI (batched)"], rows[0]
 assert [r[0] for r in rows[1:]] == ["1", "2", "4", "8"]
 assert rows[3][1:3] == ["7344.0", "1688.0"] and rows[4][2] == "NaN", rows
 k = [l.rstrip("\n").split("\t") for l in open(os.path.join(d, "kmap-scaling.dat"))]
-assert k[0] == ["cpus", "kmap native", "kmap_local native", "kmap Xen batched", "kmap_local Xen batched"], k[0]
-assert k[2] == ["2", "1507.0", "85.0", "1804.0", "2071.0"], k[2]
+assert k[0] == ["cpus", "kmap native", "kmap_local native", "kmap Xen (hypercall)", "kmap_local Xen (hypercall)"], k[0]
+assert k[2] == ["2", "1507.0", "85.0", "1811.0", "2068.0"], k[2]
 ' "$d"
-	ok_if "plots: the section names them" has "$md" '^Plots: shootdown\.png, shootdowns, against CPUs online \(Xen pvmmu=batched\); kmap-scaling\.png'
+	ok_if "plots: the section names them" has "$md" '^Plots: shootdown\.png, shootdowns, against CPUs online; kmap-scaling\.png'
 else
 	for _ in 1 2 3 4; do n=$((n + 1)); echo "ok $n # SKIP no gnuplot"; done
 fi
@@ -247,7 +247,7 @@ ok_if "sweep: how it ran, beside the figures" py '
 import sys
 t = open(sys.argv[1]).read()
 for s in ["| native | pvkmap-qemu --icount --mem 1G --smp N, N in: 2 4 8 (native-smpN.log) |",
-          "| Xen bench= | `shootdown_page,shootdown_all,shootdown_page_xen_invlpg_all,shootdown_page_xen_evtchn_ipi,kmap_full_wrap_amortized`; kmap pairs: `kmap_pair_all_cpus_mapping,kmap_local_pair_all_cpus_mapping` |",
+          "| Xen bench= | batched: shootdown_page,shootdown_all,shootdown_page_xen_invlpg_all,shootdown_page_xen_evtchn_ipi,kmap_full_wrap_amortized; hypercall: shootdown_page,shootdown_all,kmap_pair_all_cpus_mapping,kmap_local_pair_all_cpus_mapping,kmap_full_wrap_amortized |",
           "| Xen test host | 2 physical CPUs, scheduler SMP Credit Scheduler rev2 (credit2) |",
           "| native-smp4 | 4 | 4 | 1G | `cpu: 4 of 4 CPUs up` | `test=none bench=shootdown_page,",
           "| xen-batched | 1 | 1 | 2048MiB | `cpu: 1 of 1 vCPUs up` | `test=none bench=all kmap_debug=off pvmmu=batched` |"]:
@@ -285,17 +285,19 @@ import sys
 t = open(sys.argv[1]).read()
 h = t.split("### shootdown_page, Xen pvmmu=hypercall")[1].split("###")[0]
 assert "| 2 | 2418 | IPIs 1/1; hcalls 0; flushes 2; multi 1 | 1201 |" in h, h
-assert "| 4 | 7344 | IPIs 3/3; hcalls 0; flushes 4; multi 1 | asked 4, got 2 |  | asked 4, got 2 |  | asked 4, got 2 |  |" in h, h
+assert "| CPUs | native | counts | Xen MULTI | counts |" in h, h  # hypercall ran none of the Xen-only ones
+assert "| 4 | 7344 | IPIs 3/3; hcalls 0; flushes 4; multi 1 | asked 4, got 2 |  |" in h, h
 assert "| xen-hypercall-smp4 | 4 | 2 (FEWER) | 2048MiB | `cpu: 2 of 4 vCPUs up` |" in t
-assert "**FEWER CPUS THAN ASKED: xen-hypercall-smp4 asked for 4 and had 2 online (the kernel: `cpu: 2 of 4 vCPUs up`)" in t
+assert "**FEWER CPUS THAN ASKED: xen-hypercall-smp4 asked for 4 and had 2. The kernel says why in each run" in t
+assert "(xen-hypercall-smp4: `cpu: 2 of 4 vCPUs up`)" in t
 ' "$sec"
 ok_if "sweep: the loud line at the top names it too" has "$md" \
 	'^\*\*WARNING: FEWER CPUS THAN ASKED in 1 of the CPU-count sweep.s runs \(xen-hypercall-smp4\)'
 ok_if "sweep: kmap vs kmap_local, natively and under Xen, with their ratio" py '
 import sys
 t = open(sys.argv[1]).read().split("### kmap vs kmap_local while every other CPU maps")[1]
-assert "| CPUs | native: kmap | counts | native: kmap_local | counts | kmap/kmap_local | xen-batched: kmap | counts | xen-batched: kmap_local | counts | kmap/kmap_local |" in t
-assert "| 2 | 1507 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 85 | PTEs 4; IPIs 0/0; hcalls 0; flushes 2; multi 0 | 17.7x | 1804 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 2071 | PTEs 4; IPIs 0/0; hcalls 4; flushes 2; multi 0 | 0.87x |" in t
+assert "| CPUs | native: kmap | counts | native: kmap_local | counts | kmap/kmap_local | xen-hypercall: kmap | counts | xen-hypercall: kmap_local | counts | kmap/kmap_local |" in t
+assert "| 2 | 1507 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 85 | PTEs 4; IPIs 0/0; hcalls 0; flushes 2; multi 0 | 17.7x | 1811 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 2068 | PTEs 4; IPIs 0/0; hcalls 4; flushes 2; multi 0 | 0.88x |" in t
 assert "| 8 | 11204 |" in t and "| left out (time limit) |  | left out (time limit) |  | - |" in t
 ' "$sec"
 ok_if "running it again gives the same report" bash -c "$report $d >/dev/null && cmp -s $tmp/stdout.md $md"
@@ -408,7 +410,7 @@ p = t.split("### shootdown_page, Xen pvmmu=batched")[1].split("###")[0]
 assert "| 1 | 8 | IPIs 0/0; hcalls 0; flushes 1; multi 0 | 822 |" in p, p
 assert "| 2 | asked 2, got 1 |  | asked 2, got 1 |" in p and "| 8 | asked 8, got 1 |  | left out (time limit) |" in p, p
 assert "| native-smp4 | 4 | 1 (FEWER) | 1G | `cpu: 4 of 4 CPUs up` |" in t
-assert "FEWER CPUS THAN ASKED in 9 of the CPU-count sweep" in t
+assert "FEWER CPUS THAN ASKED in 7 of the CPU-count sweep" in t
 ' "$d"
 
 d=$(fresh asked)
@@ -441,7 +443,7 @@ ok_if "no sweep logs: the section says so" has "$d/report.md" '^Not run: no FAMI
 # --- --compare -------------------------------------------------------------------------------
 a=$(fresh cmp-old)
 $report "$a" >/dev/null 2>&1
-check "compare a directory with itself: no change" 0 "" '^no change: 171 records, counts and median_net identical$' \
+check "compare a directory with itself: no change" 0 "" '^no change: 169 records, counts and median_net identical$' \
 	$report --compare "$a" "$a"
 ok_if "compare with itself: nothing else reported" lacks "$tmp/out" 'CHANGED|changes|one side|differs'
 b=$(fresh cmp-count)
@@ -500,7 +502,7 @@ for r in b["records"]:
 json.dump(b, open(sys.argv[2], "w"))
 ' "$a/bench.json" "$tmp/oldfmt/bench.json"
 check "compare: an older bench.json without cpus counts them as 1 CPU" 0 "" \
-	'^no change: 171 records, counts and median_net identical$' $report --compare "$tmp/oldfmt" "$a"
+	'^no change: 169 records, counts and median_net identical$' $report --compare "$tmp/oldfmt" "$a"
 ok_if "make compare OLD= NEW=" bash -c "make -s compare OLD=$a NEW=$a | grep -q '^no change'"
 
 # --- bad input: one line on stderr, exit 2 ----------------------------------------------------
