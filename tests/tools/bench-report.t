@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # tools/bench-report as TAP: the report of a fixture results directory in the issue-8 record
 # format (tests/tools/fixtures/bench-run: native, COUNTERS=0, the Linux peer, Xen PV in each
-# strategy, the TSC-emulation pass, Xen's boot log, run-facts.txt), its columns, ratios,
-# Linux "no equivalent" cells, env.json; pieces missing or measured in other units; --compare
-# (no change, a count change flagged first, a net change); and bad input, which must give one
-# line "bench-report: ..." on stderr and exit status 2.
+# strategy, the TSC-emulation pass, Xen's boot log, run-facts.txt, and the CPU-count sweep:
+# synthetic native-smpN and xen-STRATEGY-smpN logs, one that had fewer CPUs than it asked
+# for, two boots left out for time), its columns, ratios, Linux "no equivalent" cells,
+# env.json, the "Shootdowns and CPU count" section and its plots; pieces missing, measured in
+# other units or without "cpus"; --compare (no change, a count change flagged first, a net
+# change, records by CPU count); and bad input, which must give one line "bench-report: ..."
+# on stderr and exit status 2.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -81,8 +84,8 @@ ok_if "hypercall_xen_version: Xen only, no Linux equivalent, no ratio" has_line 
 ok_if "harness row: group_1 median per column" has_line "$md" \
 	"| *harness: empty body, group_1 median per sample* | 9 | 9 |  | 9 | 9 | 9 |"
 ok_if "note: no 32-bit Xen PV in Linux since 5.9" has "$md" 'Linux has no 32-bit Xen PV guest since 5\.9'
-ok_if "one row per operation (21) plus the harness row" \
-	[ "$(sed -n '/^## Cost per operation/,/^## MMU work/p' "$md" | grep -c '^| [a-z*]')" -eq 23 ]
+ok_if "one row per operation (27) plus the harness row" \
+	[ "$(sed -n '/^## Cost per operation/,/^## MMU work/p' "$md" | grep -c '^| [a-z*]')" -eq 29 ]
 # Every ratio in the main table from bench.json, independently of the report's code.
 ok_if "every PV/native and pvkmap/Linux ratio agrees with bench.json" py '
 import json, re, sys
@@ -124,7 +127,7 @@ ok_if "TSC emulation: the five operations of the pass" \
 	[ "$(sed -n '/^## TSC emulation/,/^## Counting/p' "$md" | grep -c '| same |$')" -eq 5 ]
 ok_if "counting overhead: the counted-vs-not table" has_line "$md" "| benchmark | counted | not counted | overhead |"
 ok_if "counting overhead: a row and the mean" has "$md" '^\| kmap_atomic_strict \| 495 \| 481 \| \+2\.9% \|$'
-ok_if "no RDTSC-trapping warning when nothing traps" lacks "$md" 'WARNING'
+ok_if "no RDTSC-trapping or units warning when nothing traps" lacks "$md" 'RDTSC TRAPS|UNITS DIFFER|did not trap'
 ok_if "header: pvkmap version, Xen, tsc_mode, Linux peer" py '
 import sys
 t = open(sys.argv[1]).read()
@@ -169,7 +172,20 @@ assert l["kernel"] == "6.1.0-57-686-pae" and l["package"] == "6.1.192-3"
 assert l["qemu_command_line"].startswith("qemu-system-i386 -machine pc -accel tcg -icount shift=0,sleep=off")
 assert l["env"]["config"]["CONFIG_HZ"] == "250" and e["units"]["linux"] == e["unit"]
 assert e["unit"] == "instructions (TCG, -icount)" and e["date"].startswith("2026-")
-assert set(e["runs"]) == {"native", "native-nocount", "linux", "xen-hypercall", "xen-batched", "xen-writable", "xen-tsc-emulate"}
+main = {"native", "native-nocount", "linux", "xen-hypercall", "xen-batched", "xen-writable", "xen-tsc-emulate"}
+sweep = {"native-smp2", "native-smp4", "native-smp8", "xen-batched-smp2", "xen-batched-smp4",
+         "xen-hypercall-smp2", "xen-hypercall-smp4"}
+assert set(e["runs"]) == main | sweep, set(e["runs"]) ^ (main | sweep)
+assert e["runs"]["native-smp4"]["cpus"] == [4] and e["runs"]["linux"]["cpus"] == [1]
+assert x["physical_cpus"] == 2 and x["scheduler"].startswith("SMP Credit Scheduler rev2")
+s = e["smp"]
+assert s["native"].startswith("pvkmap-qemu --icount --mem 1G --smp N") and "kmap_full_wrap_amortized" in s["native_bench"]
+assert s["runs"]["xen-hypercall-smp4"] == {"log": "xen-hypercall-smp4.log", "asked": 4, "cpus": [2], "ram": "2048MiB",
+    "kernel": "cpu: 2 of 4 vCPUs up", "command_line": s["runs"]["xen-hypercall-smp4"]["command_line"]}
+assert s["runs"]["native"]["asked"] == 1 and s["runs"]["native-smp8"]["cpus"] == [8]
+assert set(s["timed_out"]) == {"xen-batched-smp8", "xen-hypercall-smp8"}
+assert s["left_out"].count("no verdict within 240 s") == 1 and s["left_out"].count("not started") == 1
+assert s["timed_out"]["xen-hypercall-smp8"]["log"] == "none: not started"
 ' "$d"
 ok_if "bench.json: env and every record of every log" py '
 import json, sys, glob
@@ -177,16 +193,21 @@ d = sys.argv[1]
 b = json.load(open(d + "/bench.json"))
 assert b["env"] == json.load(open(d + "/env.json"))
 lines = sum(open(f).read().count("\n{\"pvkmap_bench\":") for f in glob.glob(d + "/*.log"))
-assert len(b["records"]) == lines == 118, (len(b["records"]), lines)
+assert len(b["records"]) == lines == 169, (len(b["records"]), lines)
+assert {r["cpus"] for r in b["records"] if r["run"] == "xen-hypercall-smp4"} == {2}
+assert not any("cpus" in r for r in b["records"] if r["run"] == "linux")
 assert b["harness"]["xen-tsc-emulate"]["group_1"]["median"] == 1509
 ' "$d"
 ok_if "bench.csv: raw, harness, net and counts, one row per record" py '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/bench.csv")))
-assert len(rows) == 118
+assert len(rows) == 169
 r = [r for r in rows if r["run"] == "xen-batched" and r["benchmark"] == "kmap_atomic_strict"][0]
 assert (r["median_raw"], r["harness"], r["median_net"]) == ("2375.0", "9.0", "2366.0"), r
 assert (r["mmu_hypercalls_per_op"], r["pte_updates_per_op"], r["flushes_per_op"]) == ("2.0", "2.0", "1.0"), r
+r = [r for r in rows if r["run"] == "native-smp4" and r["benchmark"] == "shootdown_page"][0]
+assert (r["cpus"], r["median_net"], r["flushes_per_op"]) == ("4", "7344.0", "4.0"), r
+assert [r["cpus"] for r in rows if r["run"] == "linux"][0] == "1"
 ' "$d"
 if command -v gnuplot >/dev/null; then
 	ok_if "plots: ops, batch and one PV/native ratio plot per strategy" py '
@@ -196,10 +217,89 @@ for f in ["ops.png", "batch.png", "ratio-hypercall.png", "ratio-batched.png", "r
     assert open(os.path.join(d, f), "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
 ' "$d"
 	ok_if "plots: Linux in the per-operation plot" has "$d/ops.dat" $'^op\tnative\tLinux 6\\.1 \\(native\\)\txen-hypercall'
+	ok_if "plots: shootdown.png and kmap-scaling.png against CPUs online" py '
+import sys, os
+d = sys.argv[1]
+for f in ["shootdown.png", "kmap-scaling.png"]:
+    assert open(os.path.join(d, f), "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(d, "shootdown.dat"))]
+assert rows[0][:5] == ["cpus", "shootdown_page native", "shootdown_page Xen MULTI (batched)",
+                       "shootdown_page Xen INVLPG_ALL (batched)", "shootdown_page Xen event-channel IPI (batched)"], rows[0]
+assert [r[0] for r in rows[1:]] == ["1", "2", "4", "8"]
+assert rows[3][1:3] == ["7344.0", "1688.0"] and rows[4][2] == "NaN", rows
+k = [l.rstrip("\n").split("\t") for l in open(os.path.join(d, "kmap-scaling.dat"))]
+assert k[0] == ["cpus", "kmap native", "kmap_local native", "kmap Xen (hypercall)", "kmap_local Xen (hypercall)"], k[0]
+assert k[2] == ["2", "1507.0", "85.0", "1811.0", "2068.0"], k[2]
+' "$d"
+	ok_if "plots: the section names them" has "$md" '^Plots: shootdown\.png, shootdowns, against CPUs online; kmap-scaling\.png'
 else
-	n=$((n + 1)); echo "ok $n # SKIP no gnuplot"
-	n=$((n + 1)); echo "ok $n # SKIP no gnuplot"
+	for _ in 1 2 3 4; do n=$((n + 1)); echo "ok $n # SKIP no gnuplot"; done
 fi
+# The CPU-count sweep's section.
+sec=$tmp/smp.md
+sed -n '/^## Shootdowns and CPU count/,/^## TSC emulation/p' "$md" >"$sec"
+ok_if "sweep: the section comes after the MMU work" py '
+import sys
+t = open(sys.argv[1]).read()
+assert t.index("## MMU work per operation") < t.index("## Shootdowns and CPU count") < t.index("## TSC emulation")
+' "$md"
+ok_if "sweep: how it ran, beside the figures" py '
+import sys
+t = open(sys.argv[1]).read()
+for s in ["| native | pvkmap-qemu --icount --mem 1G --smp N, N in: 2 4 8 (native-smpN.log) |",
+          "| Xen bench= | batched: shootdown_page,shootdown_all,shootdown_page_xen_invlpg_all,shootdown_page_xen_evtchn_ipi,kmap_full_wrap_amortized; hypercall: shootdown_page,shootdown_all,kmap_pair_all_cpus_mapping,kmap_local_pair_all_cpus_mapping,kmap_full_wrap_amortized |",
+          "| Xen test host | 2 physical CPUs, scheduler SMP Credit Scheduler rev2 (credit2) |",
+          "| native-smp4 | 4 | 4 | 1G | `cpu: 4 of 4 CPUs up` | `test=none bench=shootdown_page,",
+          "| xen-batched | 1 | 1 | 2048MiB | `cpu: 1 of 1 vCPUs up` | `test=none bench=all kmap_debug=off pvmmu=batched` |"]:
+    assert s in t, s
+' "$sec"
+ok_if "sweep: -icount schedule: one host thread, spinning counts, counts exact" py '
+import sys
+t = " ".join(open(sys.argv[1]).read().split())
+for s in ["one host thread, round-robin", "one machine-wide count of the instructions",
+          "a CPU spinning on an acknowledgement counts its own instructions",
+          "until QEMU switches to the CPU that must answer", "The counts (IPIs, hypercalls, flushes) are exact",
+          "the instruction figures are that schedule", "not hardware", "test host" + chr(39) + "s physical CPUs (2 of them"]:
+    assert s in t, s
+' "$sec"
+ok_if "sweep: shootdown_page rows by CPUs online, four columns, counts beside them" py '
+import sys
+t = open(sys.argv[1]).read().split("### shootdown_page, Xen pvmmu=batched")[1].split("###")[0]
+for s in ["| CPUs | native | counts | Xen MULTI | counts | Xen INVLPG_ALL | counts | Xen event-channel IPI | counts |",
+          "| 1 | 8 | IPIs 0/0; hcalls 0; flushes 1; multi 0 | 822 | IPIs 0/0; hcalls 1; flushes 1; multi 0 | 874 | IPIs 0/0; hcalls 1; flushes 0; multi 0 | 1045 | IPIs 0/0; hcalls 1; flushes 1; multi 0 |",
+          "| 4 | 7344 | IPIs 3/3; hcalls 0; flushes 4; multi 1 | 1688 | IPIs 0/0; hcalls 1; flushes 0; multi 1 | 1652 | IPIs 0/0; hcalls 1; flushes 0; multi 0 | 41873 | IPIs 3/3; hcalls 7; flushes 4; multi 0 |",
+          "| 8 | 17221 | IPIs 7/7; hcalls 0; flushes 8; multi 1 | left out (time limit) |  | left out (time limit) |  | left out (time limit) |  |"]:
+    assert s in t, s
+' "$sec"
+ok_if "sweep: shootdown_all and the wrap have native and MULTI columns" py '
+import sys
+t = open(sys.argv[1]).read()
+a = t.split("### shootdown_all, Xen pvmmu=batched")[1].split("###")[0]
+assert "| CPUs | native | counts | Xen MULTI | counts |" in a
+assert "| 2 | 2431 | IPIs 1/1; hcalls 0; flushes 2; multi 1 | 1233 | IPIs 0/0; hcalls 1; flushes 0; multi 1 |" in a
+w = t.split("### kmap_full_wrap_amortized, Xen pvmmu=batched")[1].split("###")[0]
+assert "| 4 | 769.8 | IPIs 0.005/0.005; hcalls 0; flushes 0.007; multi 0.001 | 2338 | IPIs 0/0; hcalls 1.002; flushes 0; multi 0.001 |" in w
+' "$sec"
+ok_if "sweep: a run that had fewer CPUs than it asked for, said plainly" py '
+import sys
+t = open(sys.argv[1]).read()
+h = t.split("### shootdown_page, Xen pvmmu=hypercall")[1].split("###")[0]
+assert "| 2 | 2418 | IPIs 1/1; hcalls 0; flushes 2; multi 1 | 1201 |" in h, h
+assert "| CPUs | native | counts | Xen MULTI | counts |" in h, h  # hypercall ran none of the Xen-only ones
+assert "| 4 | 7344 | IPIs 3/3; hcalls 0; flushes 4; multi 1 | asked 4, got 2 |  |" in h, h
+assert "| xen-hypercall-smp4 | 4 | 2 (FEWER) | 2048MiB | `cpu: 2 of 4 vCPUs up` |" in t
+assert "**FEWER CPUS THAN ASKED: xen-hypercall-smp4 asked for 4 and had 2. The kernel says why in each run" in t
+assert "(xen-hypercall-smp4: `cpu: 2 of 4 vCPUs up`)" in t
+' "$sec"
+ok_if "sweep: the loud line at the top names it too" has "$md" \
+	'^\*\*WARNING: FEWER CPUS THAN ASKED in 1 of the CPU-count sweep.s runs \(xen-hypercall-smp4\)'
+ok_if "sweep: kmap vs kmap_local, natively and under Xen, with their ratio" py '
+import sys
+t = open(sys.argv[1]).read().split("### kmap vs kmap_local while every other CPU maps")[1]
+assert "| CPUs | native: kmap | counts | native: kmap_local | counts | kmap/kmap_local | xen-hypercall: kmap | counts | xen-hypercall: kmap_local | counts | kmap/kmap_local |" in t
+assert "| 2 | 1507 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 85 | PTEs 4; IPIs 0/0; hcalls 0; flushes 2; multi 0 | 17.7x | 1811 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 2068 | PTEs 4; IPIs 0/0; hcalls 4; flushes 2; multi 0 | 0.88x |" in t
+assert "| 8 | 11204 |" in t and "| left out (time limit) |  | left out (time limit) |  | - |" in t
+' "$sec"
 ok_if "running it again gives the same report" bash -c "$report $d >/dev/null && cmp -s $tmp/stdout.md $md"
 
 # --- variations ----------------------------------------------------------------------------
@@ -300,10 +400,50 @@ assert "UNITS DIFFER" not in t and "| kmap_atomic_strict | 495 | 268 | 1.85x | 2
 assert "| native run | kvm, -cpu host, -icount off: KVM" in t
 ' "$d"
 
+d=$(fresh nocpus)
+sed -i 's/"cpus":[0-9]*,//' "$d"/*.log
+check "records without cpus (older results)" 0 "" "" $report "$d"
+ok_if "without cpus: every record counts as 1 CPU, every sweep run had fewer" py '
+import sys
+t = open(sys.argv[1] + "/report.md").read()
+p = t.split("### shootdown_page, Xen pvmmu=batched")[1].split("###")[0]
+assert "| 1 | 8 | IPIs 0/0; hcalls 0; flushes 1; multi 0 | 822 |" in p, p
+assert "| 2 | asked 2, got 1 |  | asked 2, got 1 |" in p and "| 8 | asked 8, got 1 |  | left out (time limit) |" in p, p
+assert "| native-smp4 | 4 | 1 (FEWER) | 1G | `cpu: 4 of 4 CPUs up` |" in t
+assert "FEWER CPUS THAN ASKED in 7 of the CPU-count sweep" in t
+' "$d"
+
+d=$(fresh asked)
+rm "$d/xen-hypercall-smp2.log"
+check "a CPU count only a larger run reached" 0 "" "" $report "$d"
+ok_if "the 2-vCPU row from the run that asked for 4, marked (asked 4)" py '
+import sys
+t = open(sys.argv[1] + "/report.md").read().split("### shootdown_page, Xen pvmmu=hypercall")[1].split("###")[0]
+assert "| 2 | 2418 | IPIs 1/1; hcalls 0; flushes 2; multi 1 | 1199 (asked 4) | IPIs 0/0; hcalls 1; flushes 0; multi 1 |" in t, t
+assert "| 4 | 7344 | IPIs 3/3; hcalls 0; flushes 4; multi 1 | asked 4, got 2 |" in t, t
+' "$d"
+
+d=$(fresh nosmp)
+rm "$d"/*-smp*.log
+sed -i '/^smp_/d' "$d/run-facts.txt"
+echo "smp: not run: run-bench --no-smp" >>"$d/run-facts.txt"
+check "no CPU-count sweep (run-bench --no-smp)" 0 "" "" $report "$d"
+ok_if "no sweep: the section says why; env.json too" py '
+import json, sys
+d = sys.argv[1]
+t = open(d + "/report.md").read()
+assert "## Shootdowns and CPU count\n\nNot run: run-bench --no-smp.\n" in t
+assert "FEWER" not in t
+assert json.load(open(d + "/env.json"))["smp"] == "not run: run-bench --no-smp"
+' "$d"
+rm "$d/run-facts.txt"
+check "no sweep and no run-facts.txt" 0 "" "" $report "$d"
+ok_if "no sweep logs: the section says so" has "$d/report.md" '^Not run: no FAMILY-smpN\.log'
+
 # --- --compare -------------------------------------------------------------------------------
 a=$(fresh cmp-old)
 $report "$a" >/dev/null 2>&1
-check "compare a directory with itself: no change" 0 "" '^no change: 118 records, counts and median_net identical$' \
+check "compare a directory with itself: no change" 0 "" '^no change: 169 records, counts and median_net identical$' \
 	$report --compare "$a" "$a"
 ok_if "compare with itself: nothing else reported" lacks "$tmp/out" 'CHANGED|changes|one side|differs'
 b=$(fresh cmp-count)
@@ -341,6 +481,28 @@ $report "$e" >/dev/null 2>&1
 check "compare: a benchmark's own hypercall changed" 0 "" \
 	'^COUNT CHANGED  hypercall_xen_version \[xen-writable\]: hypercalls 1 -> 2; xen_version 1 -> 2$' \
 	$report --compare "$a" "$e"
+f=$(fresh cmp-cpus)
+sed -i 's/"cpus":4,/"cpus":2,/' "$f/native-smp4.log"
+sed -i '/"name":"shootdown_page"/s/"ipis_sent":1\.000/"ipis_sent":2.000/' "$f/native-smp2.log"
+$report "$f" >/dev/null 2>&1
+check "compare: records by CPU count" 0 "" \
+	'^COUNT CHANGED  shootdown_page \[native-smp2, 2 CPUs\]: ipis_sent 1 -> 2$' $report --compare "$a" "$f"
+ok_if "compare: a run at another CPU count is another record, not a change" py '
+import sys
+t = open(sys.argv[1]).read()
+assert "only in OLD: shootdown_page [native-smp4, 4 CPUs]" in t and "only in NEW: shootdown_page [native-smp4, 2 CPUs]" in t, t
+assert "[native-smp4, " not in t.split("## Records on one side only")[0], t
+' "$tmp/out"
+mkdir -p "$tmp/oldfmt" && python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+for r in b["records"]:
+    if r["run"] in ("native", "xen-batched"):
+        r.pop("cpus", None)
+json.dump(b, open(sys.argv[2], "w"))
+' "$a/bench.json" "$tmp/oldfmt/bench.json"
+check "compare: an older bench.json without cpus counts them as 1 CPU" 0 "" \
+	'^no change: 169 records, counts and median_net identical$' $report --compare "$tmp/oldfmt" "$a"
 ok_if "make compare OLD= NEW=" bash -c "make -s compare OLD=$a NEW=$a | grep -q '^no change'"
 
 # --- bad input: one line on stderr, exit 2 ----------------------------------------------------
@@ -385,6 +547,10 @@ bad_log "a non-numeric median_net" xen-hypercall.log ".*/xen-hypercall.log:[0-9]
 	< <(sed 's/"median_net":1311\.000/"median_net":"1311"/' "$fx/xen-hypercall.log")
 bad_log "an unknown tsc verdict" native.log ".*/native.log:[0-9]+: tsc \"maybe\" is neither" \
 	< <(sed 's/"tsc":"native"/"tsc":"maybe"/' "$fx/native.log")
+bad_log "a cpus that is not a positive integer" native-smp4.log ".*/native-smp4.log:[0-9]+: 'cpus' is not a positive integer \(0\)" \
+	< <(sed 's/"cpus":4,/"cpus":0,/' "$fx/native-smp4.log")
+bad_log "a sweep log of another backend" xen-batched-smp2.log \
+	".*/xen-batched-smp2.log:[0-9]+: a native/n/a record in the log of the xen-batched-smp2 run" < "$fx/native-smp2.log"
 bad_log "a negative count" native.log ".*/native.log:[0-9]+: 'per_op.set_pte' is not a count" \
 	< <(sed 's/"per_op":{"set_pte":1\.000/"per_op":{"set_pte":-1/' "$fx/native.log")
 bad_log "a bad harness line" xen-writable.log ".*/xen-writable.log:[0-9]+: harness line: no group_1.median" \
