@@ -7,6 +7,7 @@
  * waits for another spins until QEMU switches, and those instructions are in the figure.
  */
 #include "guest/bench.h"
+#include "mm/bench_scratch.h"
 #include "guest/panic.h"
 #include "guest/sched.h"
 #include "guest/smp.h"
@@ -19,8 +20,7 @@
 
 static struct page *scratch;
 
-/* The scratch fixmap slot maps a page, so each shootdown drops a real translation. */
-static void map_scratch(void)
+void bench_scratch_map(void)
 {
 	u32 va = fix_to_virt(FIX_SCRATCH);
 
@@ -30,7 +30,7 @@ static void map_scratch(void)
 	pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(scratch), PAGE_KERNEL), true);
 }
 
-static void unmap_scratch(void)
+void bench_scratch_unmap(void)
 {
 	u32 va = fix_to_virt(FIX_SCRATCH);
 
@@ -49,7 +49,7 @@ static void shoot_all(void)
 	flush_tlb_kernel_all();
 }
 
-BENCH(shootdown_page, 1, map_scratch, shoot_page, unmap_scratch);
+BENCH(shootdown_page, 1, bench_scratch_map, shoot_page, bench_scratch_unmap);
 BENCH(shootdown_all, 1, NULL, shoot_all, NULL);
 
 /* The other CPUs' load: threads mapping their own highmem page until told to stop. */

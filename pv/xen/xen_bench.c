@@ -5,12 +5,10 @@
  */
 #include "guest/bench.h"
 #include "guest/platform.h"
-#include "guest/panic.h"
 #include "guest/smp.h"
+#include "mm/bench_scratch.h"
 #include "mm/fixmap.h"
-#include "mm/gfp.h"
 #include "mm/layout.h"
-#include "mm/pgtable.h"
 #include "pv/ops.h"
 #include "pv/xen/hypercall.h"
 
@@ -32,27 +30,6 @@ BENCH_WHEN(hypercall_xen_version, xen_pv, 1, NULL, version_call, NULL);
  * (every vCPU of the domain, one hypercall), and what Linux on Xen did for kernel ranges,
  * an event-channel IPI to every other vCPU and a local MMUEXT_INVLPG_LOCAL on each.
  */
-static struct page *scratch;
-
-static void map_scratch(void)
-{
-	u32 va = fix_to_virt(FIX_SCRATCH);
-
-	scratch = alloc_page(GFP_KERNEL);
-	if (!scratch)
-		panic("bench: no page for the scratch slot");
-	pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(scratch), PAGE_KERNEL), true);
-}
-
-static void unmap_scratch(void)
-{
-	u32 va = fix_to_virt(FIX_SCRATCH);
-
-	pv_pte_clear(lookup_pte(va));
-	pv_flush_tlb_one(va);
-	__free_pages(scratch, 0);
-}
-
 static void invlpg_all(void)
 {
 	xen_flush_all_vcpus(fix_to_virt(FIX_SCRATCH));
@@ -72,5 +49,7 @@ static void evtchn_ipis(void)
 	smp_call_function_many(&others, flush_here, (void *)(uintptr_t)va);
 }
 
-BENCH_WHEN(shootdown_page_xen_invlpg_all, xen_pv, 1, map_scratch, invlpg_all, unmap_scratch);
-BENCH_WHEN(shootdown_page_xen_evtchn_ipi, xen_pv, 1, map_scratch, evtchn_ipis, unmap_scratch);
+BENCH_WHEN(shootdown_page_xen_invlpg_all, xen_pv, 1, bench_scratch_map, invlpg_all,
+	   bench_scratch_unmap);
+BENCH_WHEN(shootdown_page_xen_evtchn_ipi, xen_pv, 1, bench_scratch_map, evtchn_ipis,
+	   bench_scratch_unmap);
