@@ -7,7 +7,6 @@
  * with interrupts off without deadlocking against a CPU that is waiting for it.
  */
 #include "guest/smp.h"
-#include "guest/firmware_cpus.h"
 #include "guest/irqflags.h"
 #include "guest/panic.h"
 #include "guest/platform.h"
@@ -157,7 +156,7 @@ static bool wait_for_cpu(unsigned cpu, u64 ticks)
 void smp_boot(unsigned max_cpus)
 {
 	const char *what = platform == PLATFORM_XEN_PV ? "vCPUs" : "CPUs";
-	unsigned offered = pv_cpu->cpus_offered ? pv_cpu->cpus_offered() : firmware_cpus();
+	unsigned offered = pv_cpu->cpus_offered ? pv_cpu->cpus_offered() : 1;
 	unsigned wanted = offered, offline = 0, failed = 0;
 
 	if (!offered) {

@@ -27,7 +27,7 @@ struct pv_cpu_ops {
 	/* Call @tick every @period_ns nanoseconds, in interrupt context, on the calling CPU
 	 * (each CPU starts its own). */
 	void (*timer_start)(void (*tick)(void), u64 period_ns);
-	/* Optional: how many CPUs the hypervisor offers (Xen's vCPUs); NULL: read the firmware's.
+	/* How many CPUs the platform offers (the firmware's natively, Xen's vCPUs); NULL: one.
 	 */
 	unsigned (*cpus_offered)(void);
 	/*

@@ -21,6 +21,7 @@ void native_flush_tlb_multi(const cpumask_t *mask, u32 vaddr);
  * any CPU, interrupts on or off. Before then (or with no TSC) it returns at once. */
 void native_udelay(u32 us);
 bool native_udelay_ready(void);
+extern u32 native_tsc_khz; /* set once calibrated (timer.c) */
 /* Timer interrupts taken by each CPU (its own LAPIC timer's, or the PIT's on CPU 0). */
 DECLARE_PER_CPU(u32, native_ticks);
 /* SMP (pv_cpu_ops): the firmware's CPUs, starting one, the IPIs between them. */

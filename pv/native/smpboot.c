@@ -9,6 +9,7 @@
 #include "pv/native/lapic.h"
 #include "guest/firmware_cpus.h"
 #include "guest/lib/string.h"
+#include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/smp.h"
 #include "guest/x86/traps.h"
@@ -163,4 +164,27 @@ asmlinkage void native_ap_entry(void)
 	native_write_cr4(cr4); /* global pages as on the boot CPU */
 	lapic_cpu_init();
 	smp_ap_start(cpu);
+}
+
+/* IPIs: one fixed-delivery vector per kind (enum ipi_kind), sent through the ICR. */
+_Static_assert(IPI_VECTOR_FIRST + IPI_NR - 1 < SPURIOUS_VECTOR, "IPI vectors below spurious");
+
+static void ipi_irq(unsigned vector)
+{
+	smp_ipi_received(vector - IPI_VECTOR_FIRST);
+	lapic_eoi();
+}
+
+void native_ipi_init(void)
+{
+	for (unsigned kind = 0; kind < IPI_NR; kind++)
+		irq_vector_register(IPI_VECTOR_FIRST + kind, ipi_irq);
+}
+
+void native_send_ipi(unsigned cpu, unsigned kind)
+{
+	/* A lost IPI would leave its sender waiting for ever: stop here instead. */
+	if (lapic_send_ipi(native_cpu_apic_id(cpu),
+			   ICR_FIXED | ICR_LEVEL_ASSERT | (IPI_VECTOR_FIRST + kind)))
+		panic("ipi: kind %u to cpu %u not delivered", kind, cpu);
 }

@@ -32,7 +32,7 @@
 static DEFINE_PER_CPU(void (*)(void), cpu_tick);
 DEFINE_PER_CPU(u32, native_ticks);
 static bool lapic_ticks, source_chosen;
-static u32 lapic_khz, tsc_khz; /* the LAPIC timer's input clock; the TSC */
+static u32 lapic_khz, tsc_khz; /* the LAPIC timer's input clock; the TSC (delay.c's too) */
 
 /* ICW1-4: edge triggered, cascaded, vectors 32-39 and 40-47, 8086 mode; then the masks. */
 static void pic_init(u8 mask1, u8 mask2)
@@ -116,6 +116,7 @@ static void calibrate(void)
 	lapic_timer_oneshot_masked(0); /* stopped */
 	lapic_khz = (u32)((u64)lapic_counts * LAPIC_TIMER_DIVIDE / CALIBRATE_MS);
 	tsc_khz = (u32)(tsc_ticks / CALIBRATE_MS);
+	native_tsc_khz = tsc_khz;
 	cprintf("lapic: timer %u kHz, TSC %u kHz (calibrated against the PIT over %u ms%s)\n",
 		lapic_khz, tsc_khz, CALIBRATE_MS,
 		clean ? "" : "; every window disturbed: the rates may be high");
@@ -165,19 +166,6 @@ void native_timer_start(void (*tick)(void), u64 period_ns)
 		outb(PIT_CH0, divisor & 0xff);
 		outb(PIT_CH0, (divisor >> 8) & 0xff);
 	}
-}
-
-bool native_udelay_ready(void)
-{
-	return tsc_khz != 0;
-}
-
-void native_udelay(u32 us)
-{
-	u64 start = rdtsc(), ticks_1000 = (u64)us * tsc_khz; /* TSC ticks, times 1000 */
-
-	while ((rdtsc() - start) * 1000 < ticks_1000)
-		cpu_relax();
 }
 
 void native_idle_halt(void)
