@@ -1,8 +1,8 @@
 /*
  * What several CPUs cost: a shootdown of one kernel page and of everything on every online
  * CPU (natively IPIs and a wait for the acknowledgements, under Xen one MMUEXT_*_MULTI), and
- * a kmap or kmap_local pair here while every other CPU maps and unmaps as fast as it can
- * (kmap's lock is shared, kmap_local's slots are per CPU). make run repeats these at 1, 2,
+ * kmap or kmap_local pairs on every CPU at once (kmap's lock is shared, kmap_local's slots
+ * are per CPU). make run repeats these at 1, 2,
  * 4 and 8 CPUs. Under TCG with -icount the vCPUs take turns on one host thread: a CPU that
  * waits for another spins until QEMU switches, and those instructions are in the figure.
  */
@@ -52,35 +52,64 @@ static void shoot_all(void)
 BENCH(shootdown_page, 1, bench_scratch_map, shoot_page, bench_scratch_unmap);
 BENCH(shootdown_all, 1, NULL, shoot_all, NULL);
 
-/* The other CPUs' load: threads mapping their own highmem page until told to stop. */
+/*
+ * Every CPU mapping at once: one iteration is a round in which each online CPU does
+ * ROUND_PAIRS kmap (or kmap_local) pairs of its own page, this one included, and the round
+ * ends when all are done; the figure is per pair on each CPU. kmap's pairs share one lock
+ * (its page stays mapped, so the lock and the hash lookup are all a pair costs); kmap_local's
+ * slots are per CPU. On hardware a pair that scales stays flat as CPUs are added; under
+ * -icount the TSC counts every vCPU's instructions, so a perfectly scaling pair grows with
+ * the CPU count and contention shows as growth beyond that (kmap against kmap_local).
+ */
+#define ROUND_PAIRS 16
+
 static struct thread *loaders[NR_CPUS];
 static struct page *load_pages[NR_CPUS], *mine;
+static void (*round_pair)(struct page *);
 static volatile bool stop_load;
+static volatile u32 round_seq, round_done;
+static unsigned nr_loaders;
 
-static void kmap_loop(void *arg)
+static void kmap_pair(struct page *p)
+{
+	kmap(p);
+	kunmap(p);
+}
+
+static void kmap_local_pair(struct page *p)
+{
+	kunmap_local(kmap_local_page(p));
+}
+
+static void loader(void *arg)
 {
 	struct page *p = arg;
+	u32 seen = 0;
 
 	while (!stop_load) {
-		kmap(p);
-		kunmap(p);
+		u32 r = __atomic_load_n(&round_seq, __ATOMIC_ACQUIRE);
+
+		if (r == seen) {
+			cpu_relax(); /* under -icount, lets the other vCPUs run */
+			continue;
+		}
+		seen = r;
+		for (unsigned k = 0; k < ROUND_PAIRS; k++)
+			round_pair(p);
+		__atomic_add_fetch(&round_done, 1, __ATOMIC_RELEASE);
 	}
 }
 
-static void kmap_local_loop(void *arg)
+static void start_loaders(void (*pair)(struct page *))
 {
-	struct page *p = arg;
-
-	while (!stop_load)
-		kunmap_local(kmap_local_page(p));
-}
-
-static void start_load(void (*fn)(void *))
-{
+	round_pair = pair;
 	stop_load = false;
+	round_seq = round_done = 0;
+	nr_loaders = 0;
 	mine = alloc_page(GFP_HIGHMEM);
 	if (!mine)
 		panic("bench: no page to map");
+	pair(mine); /* kmap: the page is mapped from here on */
 	for_each_online_cpu(cpu)
 	{
 		if (cpu == smp_processor_id())
@@ -88,9 +117,11 @@ static void start_load(void (*fn)(void *))
 		load_pages[cpu] = alloc_page(GFP_HIGHMEM);
 		if (!load_pages[cpu])
 			panic("bench: no page for cpu %u's load", cpu);
-		loaders[cpu] = thread_create_on("bench-load", fn, load_pages[cpu], cpu);
+		pair(load_pages[cpu]);
+		loaders[cpu] = thread_create_on("bench-load", loader, load_pages[cpu], cpu);
 		if (!loaders[cpu])
 			panic("bench: no thread for cpu %u's load", cpu);
+		nr_loaders++;
 	}
 }
 
@@ -108,26 +139,27 @@ static void stop_loaders(void)
 	kmap_flush_unused();
 }
 
-static void kmap_load_setup(void)
+static void kmap_round_setup(void)
 {
-	start_load(kmap_loop);
+	start_loaders(kmap_pair);
 }
 
-static void kmap_local_load_setup(void)
+static void kmap_local_round_setup(void)
 {
-	start_load(kmap_local_loop);
+	start_loaders(kmap_local_pair);
 }
 
-static void kmap_pair(void)
+/* One round: start it, do this CPU's share, wait for the others'. */
+static void round(void)
 {
-	kmap(mine);
-	kunmap(mine);
+	u32 done = round_done;
+
+	__atomic_add_fetch(&round_seq, 1, __ATOMIC_RELEASE);
+	for (unsigned k = 0; k < ROUND_PAIRS; k++)
+		round_pair(mine);
+	while (__atomic_load_n(&round_done, __ATOMIC_ACQUIRE) - done < nr_loaders)
+		cpu_relax();
 }
 
-static void kmap_local_pair(void)
-{
-	kunmap_local(kmap_local_page(mine));
-}
-
-BENCH(kmap_pair_all_cpus_mapping, 1, kmap_load_setup, kmap_pair, stop_loaders);
-BENCH(kmap_local_pair_all_cpus_mapping, 1, kmap_local_load_setup, kmap_local_pair, stop_loaders);
+BENCH(kmap_pair_all_cpus_mapping, ROUND_PAIRS, kmap_round_setup, round, stop_loaders);
+BENCH(kmap_local_pair_all_cpus_mapping, ROUND_PAIRS, kmap_local_round_setup, round, stop_loaders);

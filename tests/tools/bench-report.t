@@ -295,7 +295,7 @@ ok_if "sweep: the loud line at the top names it too" has "$md" \
 	'^\*\*WARNING: FEWER CPUS THAN ASKED in 1 of the CPU-count sweep.s runs \(xen-hypercall-smp4\)'
 ok_if "sweep: kmap vs kmap_local, natively and under Xen, with their ratio" py '
 import sys
-t = open(sys.argv[1]).read().split("### kmap vs kmap_local while every other CPU maps")[1]
+t = open(sys.argv[1]).read().split("### kmap vs kmap_local with every CPU mapping at once")[1]
 assert "| CPUs | native: kmap | counts | native: kmap_local | counts | kmap/kmap_local | xen-hypercall: kmap | counts | xen-hypercall: kmap_local | counts | kmap/kmap_local |" in t
 assert "| 2 | 1507 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 85 | PTEs 4; IPIs 0/0; hcalls 0; flushes 2; multi 0 | 17.7x | 1811 | PTEs 0; IPIs 0/0; hcalls 0; flushes 0; multi 0 | 2068 | PTEs 4; IPIs 0/0; hcalls 4; flushes 2; multi 0 | 0.88x |" in t
 assert "| 8 | 11204 |" in t and "| left out (time limit) |  | left out (time limit) |  | - |" in t
