@@ -27,8 +27,7 @@ struct call_request {
 };
 
 static struct call_request *posted[NR_CPUS];
-static u64 ipis_sent[NR_CPUS], ipis_acked[NR_CPUS], resched_ipis[NR_CPUS];
-static volatile bool cpu_came_up[NR_CPUS];
+static u64 ipis_sent[NR_CPUS], ipis_acked[NR_CPUS];
 
 void smp_cpu_local_init(unsigned cpu)
 {
@@ -92,7 +91,6 @@ void resched_cpu(unsigned cpu)
 	if (cpu == smp_processor_id()) {
 		set_need_resched();
 	} else if (cpumask_test(&cpu_online_mask, cpu)) {
-		resched_ipis[smp_processor_id()]++;
 		pv_cpu->send_ipi(cpu, IPI_RESCHEDULE);
 	}
 }
@@ -139,8 +137,12 @@ void smp_ap_start(unsigned cpu)
 	sched_init_ap();
 	__atomic_or_fetch(&cpu_online_mask.bits, 1u << cpu, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_RELEASE);
-	cpu_came_up[cpu] = true;
 	sched_idle(); /* this boot thread is the CPU's idle thread from here on */
+}
+
+static bool cpu_online(unsigned cpu)
+{
+	return __atomic_load_n(&cpu_online_mask.bits, __ATOMIC_ACQUIRE) & (1u << cpu);
 }
 
 /* Wait up to @ticks timer ticks of this CPU for @cpu to say it is up. */
@@ -148,16 +150,16 @@ static bool wait_for_cpu(unsigned cpu, u64 ticks)
 {
 	u64 end = jiffies + ticks;
 
-	while (!cpu_came_up[cpu] && jiffies < end)
+	while (!cpu_online(cpu) && jiffies < end)
 		yield();
-	return cpu_came_up[cpu];
+	return cpu_online(cpu);
 }
 
 void smp_boot(unsigned max_cpus)
 {
 	const char *what = platform == PLATFORM_XEN_PV ? "vCPUs" : "CPUs";
 	unsigned offered = pv_cpu->cpus_offered ? pv_cpu->cpus_offered() : 1;
-	unsigned wanted = offered, offline = 0, failed = 0;
+	unsigned wanted = offered, offline = 0;
 
 	if (!offered) {
 		cprintf("cpu: 1 CPU used (the firmware describes none)\n");
@@ -180,20 +182,15 @@ void smp_boot(unsigned max_cpus)
 
 		if (!stack_top) {
 			pr_err("cpu: no memory for cpu %u's stack: not started\n", cpu);
-			failed++;
 			continue;
 		}
 		smp_cpu_local_init(cpu);
 		per_cpu(__preempt_count, cpu) += PREEMPT_OFFSET; /* until its scheduler runs */
 		rc = pv_cpu->cpu_start(cpu, stack_top);
-		if (rc > 0) {
+		if (rc > 0)
 			offline++;
-		} else if (rc < 0) {
-			failed++; /* the backend said why */
-		} else if (!wait_for_cpu(cpu, 300)) {
+		else if (rc == 0 && !wait_for_cpu(cpu, 300)) /* rc < 0: the backend said why */
 			pr_err("cpu: cpu %u did not come up within 3 s: left out\n", cpu);
-			failed++;
-		}
 	}
 	cprintf("cpu: %u of %u %s up", nr_cpus_online, wanted - offline, what);
 	if (offline)
@@ -201,5 +198,4 @@ void smp_boot(unsigned max_cpus)
 	if (wanted < offered)
 		cprintf(" (%u offered)", offered);
 	cprintf("\n");
-	(void)failed;
 }
