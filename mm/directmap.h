@@ -23,4 +23,19 @@ void paging_init(const struct mm_layout *l);
 /* Page tables needed to map [first, last] (inclusive): one per 2 MiB region touched. */
 u32 directmap_tables_for(u32 first, u32 last);
 
+/*
+ * The 4 KiB entry that maps direct-map address @va, for code that changes one (set_memory_*,
+ * kernel_map_pages). Where a 2 MiB entry covers @va it is split into a page table of 512
+ * entries with the same frames and attributes first (counted as PV_EV_SPLITS) and every CPU's
+ * TLB flushed. NULL if @va is not in the direct map or no page could be had for the table.
+ * Callers serialise on set_memory's lock.
+ */
+pte_t *directmap_pte(u32 va);
+/*
+ * After entries of [@va, @va + @n pages) changed: every 2 MiB range in it that an earlier
+ * split made 4 KiB and whose 512 entries are again contiguous frames with identical
+ * attributes becomes one 2 MiB entry again (counted as PV_EV_MERGES), and its table is freed.
+ */
+void directmap_try_merge(u32 va, u32 n);
+
 #endif

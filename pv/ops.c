@@ -3,6 +3,7 @@
 #include "guest/x86/cpu.h"
 #include "guest/x86/percpu.h"
 #include "guest/irqflags.h"
+#include "guest/panic.h"
 
 const struct pv_mmu_ops *pv_mmu;
 const struct pv_cpu_ops *pv_cpu;
@@ -84,7 +85,19 @@ const char *const pv_event_names[PV_EV_NR] = {
     [PV_EV_MMUEXT_OPS] = "mmuext_ops",
     [PV_EV_IPIS_SENT] = "ipis_sent",
     [PV_EV_IPIS_ACKED] = "ipis_acked",
+    [PV_EV_SPLITS] = "splits",
+    [PV_EV_MERGES] = "merges",
 };
+
+/* The events after the IPIs are counted by the kernel, per CPU, whatever the backend. */
+#define KERNEL_EV_FIRST PV_EV_SPLITS
+static DEFINE_PER_CPU(u64, kernel_events[PV_EV_NR - KERNEL_EV_FIRST]);
+
+void pv_count_kernel_event(enum pv_event ev)
+{
+	BUG_ON(ev < KERNEL_EV_FIRST || ev >= PV_EV_NR);
+	(*this_cpu_ptr(kernel_events))[ev - KERNEL_EV_FIRST]++;
+}
 
 /* @op over all CPUs; this CPU's pending count already folded by the caller. */
 static u64 sum_op(enum pv_op op)
@@ -105,6 +118,11 @@ void pv_counts_snapshot(struct pv_counts *s)
 		s->ev[ev] = pv_cpu && pv_cpu->backend_count ? pv_cpu->backend_count(ev) : 0;
 	s->ev[PV_EV_IPIS_SENT] = smp_ipis_sent();
 	s->ev[PV_EV_IPIS_ACKED] = smp_ipis_acked();
+	for (unsigned ev = KERNEL_EV_FIRST; ev < PV_EV_NR; ev++) {
+		s->ev[ev] = 0;
+		for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+			s->ev[ev] += per_cpu(kernel_events, cpu)[ev - KERNEL_EV_FIRST];
+	}
 }
 
 void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta)

@@ -8,6 +8,7 @@
 #define PV_OPS_H
 
 #include "pv/pte.h"
+#include "pv/pat.h"
 #include "pv/native/inline.h"
 #include "pv/branch.h"
 #include "pv/cpu_ops.h"
@@ -59,6 +60,12 @@ struct pv_mmu_ops {
 	bool l1_writes_emulated;
 	/* Every PDPT needs its own copy of the kernel's page directory (Xen's PAE rule). */
 	bool unshared_kernel_pmd;
+	/* Memory types an entry may carry (PCM_BIT()s; WB always), and when that is not every
+	 * type, why not, in a phrase for error lines ("Xen refuses ..."). */
+	u32 cache_modes;
+	const char *cache_modes_why;
+	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. */
+	bool large_pages;
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);
@@ -135,6 +142,8 @@ enum pv_event {
 	PV_EV_MMUEXT_OPS,   /* extended operations carried by mmuext_op */
 	PV_EV_IPIS_SENT,    /* cross-CPU calls sent by IPI (guest/smp.c), any backend */
 	PV_EV_IPIS_ACKED,   /* ...and acknowledged by their targets */
+	PV_EV_SPLITS,	    /* 2 MiB direct-map entries split into 512 (mm/directmap.c) */
+	PV_EV_MERGES,	    /* ...and 512 entries merged back into one */
 	PV_EV_NR
 };
 extern const char *const pv_event_names[PV_EV_NR];
@@ -146,6 +155,8 @@ struct pv_counts {
 };
 
 void pv_counts_snapshot(struct pv_counts *s);
+/* Count one PV_EV_SPLITS or PV_EV_MERGES on this CPU: events the kernel counts itself. */
+void pv_count_kernel_event(enum pv_event ev);
 /* What happened since @before: @delta = now - @before. */
 void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta);
 

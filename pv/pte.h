@@ -34,12 +34,12 @@ typedef struct {
 /* Address bits of an entry: 12..51 (PAE allows up to 52-bit frames). */
 #define PTE_FRAME_MASK 0x000ffffffffff000ull
 
-/* Protections for kernel mappings; the backend drops bits its platform refuses. */
+/* Protections for kernel mappings (WB; typed ones in pv/pat.h); the backend drops bits its
+ * platform refuses. */
 #define PAGE_KERNEL                                                                                \
 	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
 #define PAGE_KERNEL_RO (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX)
 #define PAGE_KERNEL_RX (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
-#define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
 /* A page directory entry pointing at a page table. */
 #define PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 /* A PDPT entry: only P (and caching bits) are allowed in PAE mode; RW/US are reserved. */

@@ -239,6 +239,9 @@ static struct pv_mmu_ops xen_mmu_ops = {
     .frame_to_pfn = frame_to_pfn,
     /* No global pages for a PV kernel: Xen shares the TLB with its other guests. */
     .prot_mask = ~_PAGE_GLOBAL,
+    .cache_modes = PCM_BIT(PCM_WB), /* until xen_probe_cache_modes() finds more */
+    .cache_modes_why = "not probed yet",
+    .large_pages = false,		 /* Xen 4.17 refuses PSE in a PV guest's L2 entries */
     .tables_readonly = true,
     .unshared_kernel_pmd = true,
     .alloc_table = xen_alloc_table,
