@@ -62,7 +62,7 @@ include tools/pvkmap-stat/pvkmap-stat.mk
 
 # Host unit tests: mm/ logic compiled for the host against simulated memory maps.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPVKMAP_HOST -Itests/unit/host -I.
-UNIT_MM := mm/memmap.c mm/layout.c mm/zone.c mm/buddy.c mm/gfp.c mm/page_address.c mm/pkmap_slots.c mm/kmap_stack.c
+UNIT_MM := mm/memmap.c mm/layout.c mm/zone.c mm/buddy.c mm/gfp.c mm/page_address.c mm/pkmap_slots.c mm/kmap_stack.c mm/memtype.c pv/pat.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_stubs.c $(UNIT_MM) $(wildcard tests/unit/*.h tests/unit/host/guest/*.h tests/unit/host/guest/lib/*.h mm/*.h guest/*.h guest/lib/*.h)

@@ -12,6 +12,11 @@
 #define PG_reserved (1u << 0) /* never handed to the allocator: a hole or kept memory */
 #define PG_buddy (1u << 1)    /* head of a free block; page->order is its order */
 #define PG_test (1u << 2)     /* scratch mark for self-tests (e.g. "seen once") */
+#define PG_unmapped (1u << 3) /* lowmem page taken out of the direct map (kernel_map_pages) */
+/* Bits 4-6: the page's registered memory type (enum page_cache_mode; 0 = WB), mirrored from
+ * the registry (mm/memtype.c) so kmap finds it without a lookup. */
+#define PG_CACHE_SHIFT 4
+#define PG_CACHE_MASK (7u << PG_CACHE_SHIFT)
 #define PG_ZONE_SHIFT 30
 
 struct page {
@@ -36,6 +41,12 @@ static inline pfn_t page_to_pfn(const struct page *page)
 static inline unsigned page_zonenum(const struct page *page)
 {
 	return page->flags >> PG_ZONE_SHIFT;
+}
+
+/* The page's registered memory type, as enum page_cache_mode (pv/pat.h). */
+static inline unsigned page_cachemode(const struct page *page)
+{
+	return (page->flags & PG_CACHE_MASK) >> PG_CACHE_SHIFT;
 }
 
 #endif

@@ -43,6 +43,9 @@ typedef u64 phys_addr_t;
 #define EFAULT 14
 #define EINVAL 22
 #define ENOMEM 12
+#define EBUSY 16
+#define ENOSPC 28
+#define EOPNOTSUPP 95
 
 #define __section(s) __attribute__((section(s)))
 #define __aligned(n) __attribute__((aligned(n)))
