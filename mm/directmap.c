@@ -13,7 +13,7 @@ extern char _text[], _etext[], _rodata[], _erodata[];
  */
 static pfn_t table_pfn[PTRS_PER_PMD];
 
-static u64 prot_for(pfn_t pfn)
+u64 directmap_prot(pfn_t pfn)
 {
 	phys_addr_t pa = PFN_PHYS(pfn);
 
@@ -79,7 +79,7 @@ void paging_init(const struct mm_layout *l)
 	hook_tables(PAGE_OFFSET, l->high_memory - 1, &next);
 	for (pfn_t pfn = 0; pfn < l->max_low_pfn; pfn++)
 		pv_set_pte(build_pte(PAGE_OFFSET + (pfn << PAGE_SHIFT)),
-			   pfn_pte(pfn, prot_for(pfn)));
+			   pfn_pte(pfn, directmap_prot(pfn)));
 	hook_tables(l->pkmap_base, pkmap_last, &next);
 	hook_tables(l->fixaddr_start, l->fixaddr_top, &next);
 	pv_lazy_leave();

@@ -20,6 +20,8 @@ extern struct directmap_stats directmap_stats;
  * identity half included, is gone afterwards.
  */
 void paging_init(const struct mm_layout *l);
+/* The protection the direct map gives frame @pfn (WB; its memory type is the registry's). */
+u64 directmap_prot(pfn_t pfn);
 /* Page tables needed to map [first, last] (inclusive): one per 2 MiB region touched. */
 u32 directmap_tables_for(u32 first, u32 last);
 

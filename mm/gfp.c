@@ -50,8 +50,8 @@ void *page_address(const struct page *page)
 {
 	pfn_t pfn = page_to_pfn(page);
 
-	if (pfn >= mm_layout.max_low_pfn)
-		return page_address_highmem(page);
+	if (pfn >= mm_layout.max_low_pfn || (page->flags & PG_unmapped))
+		return page_address_highmem(page); /* NULL unless it sits in a pkmap slot */
 	return phys_to_virt(PFN_PHYS(pfn));
 }
 

@@ -32,8 +32,9 @@ void free_pages(unsigned long vaddr, unsigned order);
 void free_reserved_page(struct page *page);
 
 /*
- * Address of a lowmem page in the direct map; for a highmem page its pkmap address while
- * kmap()ed (until the slot is recycled), else NULL: never an address that no longer maps it.
+ * Address of a lowmem page in the direct map; for a highmem page, or a lowmem page that
+ * kernel_map_pages() took out of the direct map, its pkmap address while kmap()ed (until the
+ * slot is recycled), else NULL: never an address that no longer maps it.
  */
 void *page_address(const struct page *page);
 /* The page behind a direct-map address. */

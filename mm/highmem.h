@@ -15,6 +15,7 @@
 #define MM_HIGHMEM_H
 
 #include "mm/gfp.h"
+#include "mm/layout.h"
 
 /* Map @page for as long as needed; may sleep until a pkmap slot frees. Lowmem: its address. */
 void *kmap(struct page *page);
@@ -72,6 +73,24 @@ extern u64 kmap_stale_faults;
 
 /* PAGE_KERNEL as this platform takes it, found once for every kmap (Linux's kmap_prot). */
 extern u64 kmap_prot;
+
+/*
+ * kmap_prot with @page's registered memory type (page->flags mirrors the registry,
+ * mm/memtype.h): every temporary mapping carries the type, so none makes a WB alias of a WC
+ * or UC page. PWT, PCD and PAT are bits 3, 4 and 7; the mode is the PAT index.
+ */
+static inline u64 page_kmap_prot(const struct page *page)
+{
+	u32 m = page_cachemode(page);
+
+	return kmap_prot | (m & 3) << 3 | (m & 4) << 5;
+}
+
+/* A lowmem page that kernel_map_pages() has not taken out of the direct map. */
+static inline bool page_in_direct_map(const struct page *page)
+{
+	return page_to_pfn(page) < mm_layout.max_low_pfn && !(page->flags & PG_unmapped);
+}
 
 /* The fixmap address of this CPU's slot @idx (the guard slots counted out). */
 u32 kmap_slot_vaddr(unsigned cpu, unsigned idx);

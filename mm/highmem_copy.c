@@ -15,8 +15,8 @@ void copy_highpage(struct page *to, struct page *from)
 	void *vfrom, *vto;
 
 	if (likely(fast_highmem(to) && fast_highmem(from))) {
-		vfrom = map_strict(page_to_pfn(from));
-		vto = map_strict(page_to_pfn(to));
+		vfrom = map_strict(from);
+		vto = map_strict(to);
 		copy_page(vto, vfrom);
 		unmap_strict_own((u32)(uintptr_t)vto);
 		unmap_strict_own((u32)(uintptr_t)vfrom);
@@ -34,7 +34,7 @@ void clear_highpage(struct page *page)
 	void *v;
 
 	if (likely(fast_highmem(page))) {
-		v = map_strict(page_to_pfn(page));
+		v = map_strict(page);
 		clear_page(v);
 		unmap_strict_own((u32)(uintptr_t)v);
 		return;

@@ -10,6 +10,7 @@
 #include "mm/fixmap.h"
 #include "mm/kmap_local.h"
 #include "mm/kmap_local_inline.h"
+#include "mm/memtype.h"
 #include "mm/kmap_stack.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
@@ -89,6 +90,25 @@ static int slot_index(unsigned cpu, u32 va)
 	return off & ((1u << kmap_slot_shift) - 1) ? -1 : (int)(off >> kmap_slot_shift);
 }
 
+/*
+ * The registry checks every temporary mapping: the type a slot gets comes from the page's
+ * flags, which must agree with the registry (a stale mirror would make an illegal alias).
+ */
+static void check_type(const struct page *page, const void *caller)
+{
+	const char *owner;
+	enum page_cache_mode held;
+
+	if (!memtype_ranges())
+		return; /* nothing registered: every frame is WB, as every page's flags say */
+	held = memtype_lookup(page_to_pfn(page), &owner);
+	if (held != page_cachemode(page))
+		panic("kmap: pfn 0x%x would be mapped %s but the registry holds it as %s for %s "
+		      "(caller %p)",
+		      page_to_pfn(page), cachemode_names[page_cachemode(page)],
+		      cachemode_names[held], owner ? owner : "nobody", caller);
+}
+
 /* The debug checks of a map: strict unmapping leaves every free slot empty and flushed. */
 static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn, const void *caller)
 {
@@ -113,13 +133,15 @@ void *kmap_map_slot(struct page *page, const void *caller)
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	pfn_t pfn = page_to_pfn(page);
-	pte_t pte = pfn_pte(pfn, PAGE_KERNEL);
+	pte_t pte = pfn_pte_masked(pfn, page_kmap_prot(page) | _PAGE_PRESENT);
 	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
 	pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift);
 	u32 va = per_cpu(kmap_window, cpu).va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));
 
-	if (kmap_debug)
+	if (kmap_debug) {
 		map_checks(cpu, idx, ptep, pfn, caller);
+		check_type(page, caller);
+	}
 	/* Lazy unmapping may have left the slot's last entry: replace it and flush. */
 	pv_set_pte_va(va, ptep, pte, kmap_unmap_mode == KMAP_LAZY);
 	pv_lazy_flush(); /* the caller uses the address at once */
@@ -208,6 +230,27 @@ void kmap_local_sched_out(struct thread *t)
 	}
 }
 
+void kmap_for_each_slot(void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg)
+{
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct kmap_window *w = &per_cpu(kmap_window, cpu);
+
+		for (unsigned i = 0; w->pte0 && i < KM_SLOTS_PER_CPU; i++)
+			if (pte_present(w->pte0[-(int)i]))
+				fn(w->va0 - i * PAGE_SIZE, w->pte0 - i, arg);
+	}
+}
+
+/* A saved entry with its page's registered type: set_memory_* may have changed it since. */
+static pte_t saved_with_type(u64 val)
+{
+	pte_t pte = {val};
+
+	if (pte_present(pte))
+		pte.val = pgprot_cachemode(val, page_cachemode(pfn_to_page(pte_pfn(pte))));
+	return pte;
+}
+
 /* Re-install @t's slots from their saved PTEs as it is switched in. */
 void kmap_local_sched_in(struct thread *t)
 {
@@ -216,7 +259,8 @@ void kmap_local_sched_in(struct thread *t)
 	for (unsigned idx = 0; idx < t->kmap_local.stack.depth; idx++)
 		pv_set_pte_va(kmap_slot_vaddr(cpu, idx),
 			      per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift),
-			      (pte_t){t->kmap_local.pteval[idx]}, kmap_unmap_mode != KMAP_STRICT);
+			      saved_with_type(t->kmap_local.pteval[idx]),
+			      kmap_unmap_mode != KMAP_STRICT);
 	if (t->kmap_local.stack.depth)
 		pv_lazy_flush();
 }

@@ -13,6 +13,13 @@ struct kmap_local_state {
 	u64 pteval[KM_MAX_IDX]; /* each claimed slot's entry at switch-out, put back at switch-in */
 };
 
+/*
+ * Call @fn(va, ptep, arg) for every present entry of every CPU's kmap_atomic/kmap_local
+ * window (set_memory_* rewrites the aliases it finds there). Entries of switched-out threads
+ * are not in the windows: they take their page's registered type when switched back in.
+ */
+void kmap_for_each_slot(void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg);
+
 void kmap_local_sched_out(struct thread *t);
 void kmap_local_sched_in(struct thread *t);
 

@@ -50,10 +50,11 @@ static inline bool is_direct_address(const void *vaddr)
  * mode): consecutive slots, no flush on map (every free slot is empty and flushed), and the
  * same store order as map_slot/unmap_slot. Everything else takes those.
  */
-static __always_inline void *map_strict(pfn_t pfn)
+static __always_inline void *map_strict(struct page *page)
 {
 	struct thread *t = current_thread();
-	pte_t pte = pfn_pte_masked(pfn, kmap_prot | _PAGE_PRESENT); /* lets the store skip a test */
+	/* _PAGE_PRESENT lets the store skip a test */
+	pte_t pte = pfn_pte_masked(page_to_pfn(page), page_kmap_prot(page) | _PAGE_PRESENT);
 	unsigned idx = t->kmap_local.stack.depth;
 	u32 va;
 
@@ -104,11 +105,11 @@ static __always_inline void *map_local(struct page *page)
 	pfn_t pfn = page_to_pfn(page);
 
 	if (likely(!kmap_general)) {
-		if (pfn < mm_layout.max_low_pfn)
+		if (page_in_direct_map(page))
 			return phys_to_virt(PFN_PHYS(pfn));
-		return map_strict(pfn);
+		return map_strict(page);
 	}
-	if (!kmap_debug && pfn < mm_layout.max_low_pfn)
+	if (!kmap_debug && page_in_direct_map(page))
 		return phys_to_virt(PFN_PHYS(pfn));
 	return kmap_map_slot(page, KMAP_CALLER);
 }

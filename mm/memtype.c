@@ -71,9 +71,10 @@ static int reserve_locked(pfn_t pfn, u32 n, enum page_cache_mode mode, const cha
 	if (i < nr && ranges[i].start < r.end) {
 		const struct memtype_range *h = &ranges[i];
 
-		pr_err("memtype: frames 0x%x-0x%x are held as %s by %s; %s asked %s for 0x%x-0x%x\n",
-		       MAX(h->start, pfn), MIN(h->end, r.end) - 1, cachemode_names[h->mode],
-		       h->owner, owner, cachemode_names[mode], pfn, r.end - 1);
+		pr_err(
+		    "memtype: frames 0x%x-0x%x are held as %s by %s; %s asked %s for 0x%x-0x%x\n",
+		    MAX(h->start, pfn), MIN(h->end, r.end) - 1, cachemode_names[h->mode], h->owner,
+		    owner, cachemode_names[mode], pfn, r.end - 1);
 		return -EBUSY;
 	}
 	join_prev = i > 0 && ranges[i - 1].end == pfn && same_kind(&ranges[i - 1], &r);

@@ -102,9 +102,10 @@ static void *map_new_virtual(struct page *page)
 			u32 va = pkmap_addr((unsigned)nr);
 
 			/* A free slot is unmapped and flushed: no flush needed to map it. */
-			pv_set_pte_va(va, slot_pte((unsigned)nr),
-				      pfn_pte_masked(page_to_pfn(page), kmap_prot | _PAGE_PRESENT),
-				      false);
+			pv_set_pte_va(
+			    va, slot_pte((unsigned)nr),
+			    pfn_pte_masked(page_to_pfn(page), page_kmap_prot(page) | _PAGE_PRESENT),
+			    false);
 			set_page_address(page, (void *)(uintptr_t)va);
 			return (void *)(uintptr_t)va;
 		}
@@ -144,7 +145,7 @@ void *kmap(struct page *page)
 
 	if (unlikely(in_interrupt()))
 		in_interrupt_panic("kmap", page, __builtin_return_address(0));
-	if (pfn < mm_layout.max_low_pfn)
+	if (page_in_direct_map(page))
 		return phys_to_virt(PFN_PHYS(pfn));
 	lock_kmap();
 	vaddr = page_address_kmap_locked(page);
@@ -164,7 +165,7 @@ void kunmap(struct page *page)
 
 	if (unlikely(in_interrupt()))
 		in_interrupt_panic("kunmap", page, __builtin_return_address(0));
-	if (page_to_pfn(page) < mm_layout.max_low_pfn)
+	if (page_in_direct_map(page))
 		return;
 	lock_kmap();
 	vaddr = page_address_kmap_locked(page);

@@ -72,10 +72,11 @@ static void test_every_pair_refused(void **state)
 
 			unit_msgs_clear();
 			assert_int_equal(memtype_reserve(204, 8, typed[a], "asker"), -EBUSY);
-			snprintf(want, sizeof(want),
-				 "memtype: frames 0xcc-0xcf are held as %s by holder; asker asked %s "
-				 "for 0xcc-0xd3\n",
-				 cachemode_names[typed[h]], cachemode_names[typed[a]]);
+			snprintf(
+			    want, sizeof(want),
+			    "memtype: frames 0xcc-0xcf are held as %s by holder; asker asked %s "
+			    "for 0xcc-0xd3\n",
+			    cachemode_names[typed[h]], cachemode_names[typed[a]]);
 			assert_string_equal(unit_last_msg, want);
 			/* Nothing changed: the held range as it was, the rest still WB. */
 			assert_int_equal(memtype_lookup(207, NULL), typed[h]);
@@ -102,10 +103,11 @@ static void test_check_map_every_pair(void **state)
 			if (want) {
 				char line[128];
 
-				snprintf(line, sizeof(line),
-					 "memtype: vmap would map frame 0x12c as %s; it is %s (%s)\n",
-					 cachemode_names[a], cachemode_names[h],
-					 h == PCM_WB ? "not reserved" : "holder");
+				snprintf(
+				    line, sizeof(line),
+				    "memtype: vmap would map frame 0x12c as %s; it is %s (%s)\n",
+				    cachemode_names[a], cachemode_names[h],
+				    h == PCM_WB ? "not reserved" : "holder");
 				assert_string_equal(unit_last_msg, line);
 			}
 		}

@@ -1,0 +1,335 @@
+/*
+ * set_memory_* and kernel_map_pages (mm/set_memory.h). A change is prepared before anything
+ * is written: the request resolved to frames, the backend asked whether it takes the type,
+ * the 2 MiB entries split, the registry updated (all or nothing). Then
+ * every mapping of the frames is rewritten in one lazy-MMU section (one batch under Xen),
+ * followed by one shootdown. cpa_lock (Linux's name) keeps one change at a time, so splits,
+ * registry and entries move in step.
+ */
+#include "mm/set_memory.h"
+#include "mm/directmap.h"
+#include "mm/highmem.h"
+#include "mm/kmap_local.h"
+#include "mm/memtype.h"
+#include "mm/pgtable.h"
+#include "mm/tlbflush.h"
+#include "mm/vmalloc.h"
+#include "guest/panic.h"
+#include "guest/preempt.h"
+#include "guest/printk.h"
+#include "guest/spinlock.h"
+
+static spinlock_t cpa_lock;
+
+enum cpa_kind {
+	CPA_TYPE, /* reserve a type and apply it */
+	CPA_WB,	  /* give the type back */
+	CPA_PROT, /* set and clear protection bits */
+	CPA_NP,	  /* clear every entry */
+};
+
+struct cpa {
+	const char *what; /* the caller's name, for lines */
+	enum cpa_kind kind;
+	u32 vaddr, n;
+	bool vmapped; /* @vaddr is in the vmalloc area: frames found one by one */
+	pfn_t pfn0;   /* otherwise frames pfn0 .. pfn0 + n - 1 */
+	enum page_cache_mode mode;
+	u64 set, clear;
+	unsigned changed; /* entries rewritten */
+	u32 last_va;	  /* the last of them, for a one-entry flush */
+};
+
+static bool is_vmalloc_address(u32 va)
+{
+	return va >= mm_layout.vmalloc_start && va < mm_layout.vmalloc_end;
+}
+
+static pfn_t cpa_pfn(const struct cpa *c, u32 i)
+{
+	if (!c->vmapped)
+		return c->pfn0 + i;
+	return page_to_pfn(vmalloc_to_page((const void *)(uintptr_t)(c->vaddr + i * PAGE_SIZE)));
+}
+
+static bool in_request(const struct cpa *c, pfn_t pfn)
+{
+	if (!c->vmapped)
+		return pfn - c->pfn0 < c->n;
+	for (u32 i = 0; i < c->n; i++)
+		if (cpa_pfn(c, i) == pfn)
+			return true;
+	return false;
+}
+
+/* Frames behind [vaddr, vaddr + n pages): direct map, or pages of one vmap area. */
+static int resolve(struct cpa *c)
+{
+	u32 va = c->vaddr, end = va + c->n * PAGE_SIZE;
+
+	if (!c->n || va & ~PAGE_MASK || c->n > (0u - va) / PAGE_SIZE)
+		goto bad;
+	if (va >= PAGE_OFFSET && end <= mm_layout.high_memory && va < end) {
+		c->pfn0 = PFN_DOWN(virt_to_phys((const void *)(uintptr_t)va));
+		return 0;
+	}
+	if (is_vmalloc_address(va) && end <= mm_layout.vmalloc_end) {
+		for (u32 a = va; a < end; a += PAGE_SIZE)
+			if (!vmalloc_to_page((const void *)(uintptr_t)a))
+				goto bad;
+		c->vmapped = true;
+		return 0;
+	}
+bad:
+	pr_err("%s(0x%08x, %u): not page-aligned pages of the direct map or of one vmap area\n",
+	       c->what, va, c->n);
+	return -EINVAL;
+}
+
+static u64 new_val(const struct cpa *c, u64 old)
+{
+	switch (c->kind) {
+	case CPA_TYPE:
+		return pgprot_cachemode(old, c->mode);
+	case CPA_WB:
+		return pgprot_cachemode(old, PCM_WB);
+	case CPA_PROT:
+		return (old & ~c->clear) | c->set;
+	case CPA_NP:
+		break;
+	}
+	return 0; /* a non-present entry is all zero: Xen checks address bits even there */
+}
+
+static void rewrite(u32 va, pte_t *ptep, void *arg)
+{
+	struct cpa *c = arg;
+	u64 old = ptep->val, val;
+
+	if (!pte_present(*ptep) || !in_request(c, pte_pfn(*ptep)))
+		return;
+	val = new_val(c, old);
+	if (val == old)
+		return;
+	pv_set_pte(ptep, (pte_t){val});
+	c->changed++;
+	c->last_va = va;
+}
+
+static u32 direct_va(pfn_t pfn)
+{
+	return PAGE_OFFSET + (pfn << PAGE_SHIFT);
+}
+
+/* Split every 2 MiB entry the request's direct mappings sit in, before anything changes. */
+static int split_first(struct cpa *c)
+{
+	for (u32 i = 0; i < c->n; i++) {
+		pfn_t pfn = cpa_pfn(c, i);
+
+		if (page_in_direct_map(pfn_to_page(pfn)) && !directmap_pte(direct_va(pfn))) {
+			pr_err("%s(0x%08x, %u): no page for a page table to split the 2 MiB "
+			       "mapping of frame 0x%x\n",
+			       c->what, c->vaddr, c->n, pfn);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The registry's side: reserve (or free) the frames, all or none. */
+static int update_registry(struct cpa *c)
+{
+	int ret = 0;
+	u32 i;
+
+	if (c->kind == CPA_TYPE) {
+		if (!c->vmapped)
+			return memtype_reserve(c->pfn0, c->n, c->mode, "set_memory");
+		for (i = 0; i < c->n && !ret; i++)
+			ret = memtype_reserve(cpa_pfn(c, i), 1, c->mode, "set_memory");
+		if (ret)
+			for (u32 j = 0; j + 1 < i; j++)
+				memtype_free(cpa_pfn(c, j), 1);
+		return ret;
+	}
+	if (c->kind != CPA_WB)
+		return 0;
+	if (!c->vmapped)
+		return memtype_free(c->pfn0, c->n);
+	for (i = 0; i < c->n; i++) {
+		if (memtype_lookup(cpa_pfn(c, i), NULL) == PCM_WB) {
+			pr_err("%s(0x%08x, %u): frame 0x%x is not reserved\n", c->what, c->vaddr,
+			       c->n, cpa_pfn(c, i));
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < c->n; i++)
+		memtype_free(cpa_pfn(c, i), 1);
+	return 0;
+}
+
+/* Every mapping of the request's frames: direct map, vmap, pkmap, kmap_local slots. */
+static void rewrite_all(struct cpa *c)
+{
+	pv_lazy_enter();
+	for (u32 i = 0; i < c->n; i++) {
+		pfn_t pfn = cpa_pfn(c, i);
+		struct page *page = pfn_to_page(pfn);
+		void *pk;
+
+		if (page_in_direct_map(page)) {
+			rewrite(direct_va(pfn), directmap_pte(direct_va(pfn)), c);
+			if (c->kind == CPA_NP)
+				page->flags |= PG_unmapped;
+		}
+		pk = page_address_highmem(page);
+		if (pk)
+			rewrite((u32)(uintptr_t)pk, lookup_pte((u32)(uintptr_t)pk), c);
+		if (c->vmapped)
+			vmap_for_each_alias(pfn, 1, rewrite, c);
+	}
+	if (!c->vmapped)
+		vmap_for_each_alias(c->pfn0, c->n, rewrite, c);
+	kmap_for_each_slot(rewrite, c);
+	pv_lazy_leave();
+}
+
+static int change_attr(struct cpa *c)
+{
+	int ret = resolve(c);
+
+	if (ret)
+		return ret;
+	if (c->kind == CPA_TYPE && !(pv_mmu->cache_modes & PCM_BIT(c->mode))) {
+		pr_err("%s(0x%08x, %u): %s refused: %s\n", c->what, c->vaddr, c->n,
+		       cachemode_names[c->mode], pv_mmu->cache_modes_why);
+		return -EOPNOTSUPP;
+	}
+	/* An unused pkmap slot of a frame that loses every mapping must not keep its address. */
+	if (c->kind == CPA_NP)
+		kmap_flush_unused();
+	preempt_disable();
+	spin_lock(&cpa_lock);
+	/* Splits first: one that fails leaves nothing to undo (a split changes no attribute). */
+	ret = split_first(c);
+	if (!ret)
+		ret = update_registry(c);
+	if (!ret) {
+		rewrite_all(c);
+		if (c->changed == 1)
+			flush_tlb_kernel_page(c->last_va);
+		else if (c->changed)
+			flush_tlb_kernel_all();
+		if (!c->vmapped)
+			directmap_try_merge(direct_va(c->pfn0), c->n);
+		for (u32 i = 0; c->vmapped && i < c->n; i++)
+			if (cpa_pfn(c, i) < mm_layout.max_low_pfn)
+				directmap_try_merge(direct_va(cpa_pfn(c, i)), 1);
+	}
+	spin_unlock(&cpa_lock);
+	preempt_enable();
+	return ret;
+}
+
+int set_memory_type(u32 vaddr, u32 n, enum page_cache_mode mode)
+{
+	static const char *const names[PCM_NR] = {
+	    [PCM_WB] = "set_memory_wb",
+	    [PCM_WT] = "set_memory_wt",
+	    [PCM_UC_MINUS] = "set_memory_uc_minus",
+	    [PCM_UC] = "set_memory_uc",
+	    [PCM_WC] = "set_memory_wc",
+	    [PCM_WP] = "set_memory_wp",
+	};
+	struct cpa c = {.what = names[mode], .vaddr = vaddr, .n = n, .mode = mode};
+
+	BUG_ON(mode >= PCM_NR);
+	c.kind = mode == PCM_WB ? CPA_WB : CPA_TYPE;
+	return change_attr(&c);
+}
+
+int set_memory_uc(u32 vaddr, u32 n)
+{
+	return set_memory_type(vaddr, n, PCM_UC);
+}
+
+int set_memory_wc(u32 vaddr, u32 n)
+{
+	return set_memory_type(vaddr, n, PCM_WC);
+}
+
+int set_memory_wt(u32 vaddr, u32 n)
+{
+	return set_memory_type(vaddr, n, PCM_WT);
+}
+
+int set_memory_wb(u32 vaddr, u32 n)
+{
+	return set_memory_type(vaddr, n, PCM_WB);
+}
+
+int set_memory_ro(u32 vaddr, u32 n)
+{
+	struct cpa c = {
+	    .what = "set_memory_ro", .kind = CPA_PROT, .vaddr = vaddr, .n = n, .clear = _PAGE_RW};
+
+	return change_attr(&c);
+}
+
+int set_memory_rw(u32 vaddr, u32 n)
+{
+	struct cpa c = {
+	    .what = "set_memory_rw", .kind = CPA_PROT, .vaddr = vaddr, .n = n, .set = _PAGE_RW};
+
+	return change_attr(&c);
+}
+
+int set_memory_np(u32 vaddr, u32 n)
+{
+	struct cpa c = {.what = "set_memory_np", .kind = CPA_NP, .vaddr = vaddr, .n = n};
+
+	return change_attr(&c);
+}
+
+void kernel_map_pages(struct page *page, u32 n, bool enable)
+{
+	pfn_t pfn0 = page_to_pfn(page), end = MIN(pfn0 + n, mm_layout.max_low_pfn);
+	unsigned changed = 0;
+	u32 last_va = 0;
+
+	preempt_disable();
+	spin_lock(&cpa_lock);
+	for (pfn_t pfn = pfn0; !enable && pfn < end; pfn++)
+		if (!(pfn_to_page(pfn)->flags & PG_unmapped) && !directmap_pte(direct_va(pfn)))
+			panic("kernel_map_pages(pfn 0x%x, %u): no page for a page table to split "
+			      "the 2 MiB mapping of frame 0x%x",
+			      pfn0, n, pfn);
+	pv_lazy_enter();
+	for (pfn_t pfn = pfn0; pfn < end; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		if (enable == !(p->flags & PG_unmapped))
+			continue;
+		if (enable) {
+			u64 prot = pgprot_cachemode(directmap_prot(pfn), page_cachemode(p));
+
+			pv_set_pte(directmap_pte(direct_va(pfn)), pfn_pte(pfn, prot));
+			p->flags &= ~PG_unmapped;
+		} else {
+			pv_pte_clear(directmap_pte(direct_va(pfn)));
+			p->flags |= PG_unmapped;
+		}
+		changed++;
+		last_va = direct_va(pfn);
+	}
+	pv_lazy_leave();
+	if (!enable && changed == 1)
+		flush_tlb_kernel_page(last_va);
+	else if (!enable && changed)
+		flush_tlb_kernel_all();
+	if (enable && changed)
+		directmap_try_merge(direct_va(pfn0), end - pfn0);
+	spin_unlock(&cpa_lock);
+	preempt_enable();
+}

@@ -1,0 +1,429 @@
+/*
+ * Self-tests of set_memory_* and kernel_map_pages: exact MMU costs per backend, the entries
+ * of every mapping of a frame read back against the registry after each operation, alias
+ * refusals for every pair of types, and pages taken out of the direct map (page_address NULL,
+ * every kind of kmap still works, with the page's type). Each case works on a 2 MiB-aligned
+ * block of free lowmem (order 9), which nothing else maps meanwhile.
+ */
+#include "guest/x86/extable.h"
+#include "guest/ktest.h"
+#include "guest/smp.h"
+#include "guest/lib/string.h"
+#include "mm/directmap.h"
+#include "mm/highmem.h"
+#include "mm/memtype.h"
+#include "mm/pgtable.h"
+#include "mm/set_memory.h"
+#include "pv/ops.h"
+
+#define BLOCK_ORDER 9 /* 512 pages: one 2 MiB entry of the direct map */
+#define BLOCK_PAGES (1u << BLOCK_ORDER)
+
+static const enum page_cache_mode typed[] = {PCM_WT, PCM_UC_MINUS, PCM_UC, PCM_WC, PCM_WP};
+
+static struct page *get_block(struct ktest *t)
+{
+	struct page *b = alloc_pages(GFP_KERNEL, BLOCK_ORDER);
+
+	KT_EXPECT(t, b != NULL);
+	return b;
+}
+
+static u32 va_of(struct page *page)
+{
+	return PAGE_OFFSET + (page_to_pfn(page) << PAGE_SHIFT);
+}
+
+static bool native_types(void)
+{
+	return pv_mmu->cache_modes == PCM_ALL;
+}
+
+/* The direct-map entry of @page (NULL when a 2 MiB entry covers it). */
+static pte_t *direct_entry(struct page *page)
+{
+	return lookup_pte(va_of(page));
+}
+
+/* The entry behind kernel address @va: present, mapping @pfn, with mode @mode. */
+static bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
+{
+	pte_t *ptep = lookup_pte(va);
+
+	return ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn &&
+	       pte_bits_cachemode(ptep->val) == mode;
+}
+
+/*
+ * The flushes one set_memory/kernel_map_pages call issues for @entries changed entries: one
+ * invlpg (one entry) or one full flush; with more CPUs online one shootdown, which natively
+ * is that flush on every CPU after an IPI to each other one, and under Xen one MULTI.
+ */
+static void expect_one_shootdown(struct ktest *t, const struct pv_counts *d, unsigned entries)
+{
+	unsigned n = nr_cpus_online, local = n > 1 && pv_mmu->kind == PV_BACKEND_XEN ? 0 : n;
+
+	if (!entries)
+		local = 0;
+	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ONE], entries == 1 ? local : 0);
+	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ALL], entries > 1 ? local : 0);
+	KT_EXPECT_EQ(t, d->op[PV_FLUSH_MULTI], n > 1 && entries);
+	KT_EXPECT_EQ(t, d->op[PV_FLUSH_LOCAL], 0);
+	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT],
+		     entries && pv_mmu->kind == PV_BACKEND_NATIVE ? n - 1 : 0);
+}
+
+/* What a split of the 2 MiB entry costs, if @va was under one (mm/directmap.c). */
+static void expect_split_if(struct ktest *t, const struct pv_counts *d, bool was_large)
+{
+	KT_EXPECT_EQ(t, d->ev[PV_EV_SPLITS], was_large);
+	KT_EXPECT_EQ(t, d->op[PV_ALLOC_TABLE], was_large);
+	KT_EXPECT_EQ(t, d->op[PV_SET_PMD], was_large ? 1 : 0);
+}
+
+/*
+ * set_memory_uc on 1, 16 and 512 pages of one 2 MiB range: natively one set_pte per page
+ * in one lazy section and one shootdown (after the split, when the range was one entry),
+ * every entry UC and registered; set_memory_wb puts it all back. Under Xen the refusal,
+ * with nothing issued.
+ */
+static void set_memory_uc_exact_counts(struct ktest *t)
+{
+	static const u32 sizes[] = {1, 16, BLOCK_PAGES};
+	struct page *b = get_block(t);
+
+	if (!b)
+		return;
+	for (unsigned s = 0; s < ARRAY_SIZE(sizes); s++) {
+		u32 n = sizes[s], split_entries;
+		bool was_large = !direct_entry(b);
+		struct pv_counts before, d;
+		unsigned bad = 0;
+		int ret;
+
+		pv_counts_snapshot(&before);
+		ret = set_memory_uc(va_of(b), n);
+		pv_counts_since(&before, &d);
+		if (!native_types()) {
+			KT_EXPECT_EQ(t, ret, -EOPNOTSUPP);
+			for (unsigned op = 0; op < PV_OP_NR; op++)
+				KT_EXPECT_EQ(t, d.op[op], 0);
+			KT_EXPECT_EQ(t, memtype_lookup(page_to_pfn(b), NULL), PCM_WB);
+			KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB));
+			continue;
+		}
+		KT_EXPECT_EQ(t, ret, 0);
+		expect_split_if(t, &d, was_large);
+		split_entries = was_large ? BLOCK_PAGES : 0;
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], split_entries + n);
+		KT_EXPECT_EQ(t, d.op[PV_LAZY_ENTER], 1);
+		KT_EXPECT_EQ(t, d.op[PV_LAZY_LEAVE], 1);
+		KT_EXPECT_EQ(t, d.op[PV_PTE_CLEAR] + d.op[PV_SET_PTE_VA], 0);
+		/* The split's own flush comes before the change's. */
+		if (!was_large) {
+			expect_one_shootdown(t, &d, n);
+		} else {
+			KT_EXPECT_EQ(
+			    t, d.op[PV_FLUSH_ALL] + d.op[PV_FLUSH_MULTI] + d.op[PV_FLUSH_ONE], 2);
+		}
+		for (u32 i = 0; i < BLOCK_PAGES; i++) {
+			struct page *p = b + i;
+			enum page_cache_mode want = i < n ? PCM_UC : PCM_WB;
+
+			bad += !maps_as(va_of(p), page_to_pfn(p), want) ||
+			       memtype_lookup(page_to_pfn(p), NULL) != want ||
+			       page_cachemode(p) != want;
+		}
+		KT_EXPECT_EQ(t, bad, 0);
+		kt_info("set_memory_uc(%u pages): %llu set_pte, %llu splits, %llu flushes", n,
+			d.op[PV_SET_PTE], d.ev[PV_EV_SPLITS],
+			d.op[PV_FLUSH_ONE] + d.op[PV_FLUSH_ALL] + d.op[PV_FLUSH_MULTI]);
+
+		pv_counts_snapshot(&before);
+		KT_EXPECT_EQ(t, set_memory_wb(va_of(b), n), 0);
+		pv_counts_since(&before, &d);
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], n);
+		KT_EXPECT_EQ(t, d.ev[PV_EV_SPLITS], 0);
+		KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB) || !direct_entry(b));
+		KT_EXPECT_EQ(t, memtype_lookup(page_to_pfn(b), NULL), PCM_WB);
+	}
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/*
+ * A frame held as one type refuses every other type (and the same one again): -EBUSY, no
+ * entry written, the held type and owner unchanged. set_memory_wb of a frame nobody holds
+ * is refused too.
+ */
+static void set_memory_refuses_every_alias_pair(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	u32 va;
+
+	if (!b)
+		return;
+	va = va_of(b);
+	if (!native_types()) {
+		for (unsigned a = 0; a < ARRAY_SIZE(typed); a++)
+			KT_EXPECT_EQ(t, set_memory_type(va, 1, typed[a]), -EOPNOTSUPP);
+		KT_EXPECT_EQ(t, set_memory_wb(va, 1), -EINVAL);
+		__free_pages(b, BLOCK_ORDER);
+		return;
+	}
+	for (unsigned h = 0; h < ARRAY_SIZE(typed); h++) {
+		const char *owner = NULL;
+
+		KT_EXPECT_EQ(t, set_memory_type(va, 4, typed[h]), 0);
+		for (unsigned a = 0; a < ARRAY_SIZE(typed); a++) {
+			struct pv_counts before, d;
+
+			pv_counts_snapshot(&before);
+			KT_EXPECT_EQ(t, set_memory_type(va + PAGE_SIZE, 4, typed[a]), -EBUSY);
+			pv_counts_since(&before, &d);
+			KT_EXPECT_EQ(t,
+				     d.op[PV_SET_PTE] + d.op[PV_FLUSH_ALL] + d.op[PV_FLUSH_ONE] +
+					 d.op[PV_FLUSH_MULTI],
+				     0);
+		}
+		for (unsigned i = 0; i < 5; i++)
+			KT_EXPECT(t, maps_as(va + i * PAGE_SIZE, page_to_pfn(b) + i,
+					     i < 4 ? typed[h] : PCM_WB));
+		KT_EXPECT_EQ(t, memtype_lookup(page_to_pfn(b) + 3, &owner), typed[h]);
+		KT_EXPECT(t, owner && !strcmp(owner, "set_memory"));
+		KT_EXPECT_EQ(t, set_memory_wb(va, 4), 0);
+	}
+	KT_EXPECT_EQ(t, set_memory_wb(va, 1), -EINVAL);
+	KT_EXPECT_EQ(t, memtype_ranges(), 0);
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/* Bad requests: unaligned, zero pages, outside the direct map and the vmalloc area. */
+static void set_memory_rejects_bad_ranges(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, set_memory_uc(PAGE_OFFSET + 1, 1), -EINVAL);
+	KT_EXPECT_EQ(t, set_memory_uc(PAGE_OFFSET, 0), -EINVAL);
+	KT_EXPECT_EQ(t, set_memory_uc(mm_layout.high_memory - PAGE_SIZE, 2), -EINVAL);
+	KT_EXPECT_EQ(t, set_memory_ro(0x1000, 1), -EINVAL);
+	KT_EXPECT_EQ(t, set_memory_wb(mm_layout.pkmap_base, 1), -EINVAL);
+	KT_EXPECT_EQ(t, memtype_ranges(), 0);
+}
+
+/*
+ * The type reaches every mapping: a kmap_local of a lowmem page forced through a slot (the
+ * debug checks force lowmem through slots) held across set_memory_wc is rewritten to WC, a
+ * new kmap_local maps WC, and set_memory_wb brings both back to WB.
+ */
+static void set_memory_changes_kmap_aliases(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	u32 *slot;
+
+	if (!b)
+		return;
+	if (!native_types() || !kmap_debug) {
+		ktest_skip(t, !kmap_debug ? "needs kmap_debug=on (lowmem through slots)"
+					  : "the backend takes WB only");
+		__free_pages(b, BLOCK_ORDER);
+		return;
+	}
+	slot = kmap_local_page(b);
+	KT_EXPECT(t, (u32)(uintptr_t)slot != va_of(b));
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)slot, page_to_pfn(b), PCM_WB));
+	KT_EXPECT_EQ(t, set_memory_wc(va_of(b), 1), 0);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)slot, page_to_pfn(b), PCM_WC));
+	KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WC));
+	{
+		u32 *again = kmap_local_page(b);
+
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)again, page_to_pfn(b), PCM_WC));
+		*again = 0x5a5a1234;
+		KT_EXPECT_EQ(t, *slot, 0x5a5a1234);
+		kunmap_local(again);
+	}
+	KT_EXPECT_EQ(t, set_memory_wb(va_of(b), 1), 0);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)slot, page_to_pfn(b), PCM_WB));
+	kunmap_local(slot);
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/* set_memory_ro makes writes fault, set_memory_rw lets them through again. */
+static void set_memory_ro_then_rw(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	u32 *va, v;
+
+	if (!b)
+		return;
+	va = (u32 *)(uintptr_t)va_of(b);
+	KT_EXPECT_EQ(t, probe_write_u32(va, 7), 0);
+	KT_EXPECT_EQ(t, set_memory_ro((u32)(uintptr_t)va, 2), 0);
+	KT_EXPECT(t, probe_write_u32(va, 8) != 0);
+	KT_EXPECT(t, probe_write_u32(va + PAGE_SIZE / 4, 8) != 0);
+	KT_EXPECT_EQ(t, probe_read_u32(va, &v), 0);
+	KT_EXPECT_EQ(t, v, 7);
+	KT_EXPECT_EQ(t, set_memory_rw((u32)(uintptr_t)va, 2), 0);
+	KT_EXPECT_EQ(t, probe_write_u32(va, 9), 0);
+	KT_EXPECT_EQ(t, *va, 9);
+	__free_pages(b, BLOCK_ORDER);
+}
+
+static void fill(struct page *p, u32 n, u32 seed)
+{
+	for (u32 i = 0; i < n; i++) {
+		u32 *v = kmap_local_page(p + i);
+
+		for (unsigned w = 0; w < PAGE_SIZE / 4; w++)
+			v[w] = seed + i * 1024 + w;
+		kunmap_local(v);
+	}
+}
+
+/* Pages whose contents are still @seed's, read through kmap_local. */
+static u32 intact(struct page *p, u32 n, u32 seed)
+{
+	u32 good = 0;
+
+	for (u32 i = 0; i < n; i++) {
+		u32 *v = kmap_local_page(p + i);
+		bool ok = true;
+
+		for (unsigned w = 0; w < PAGE_SIZE / 4; w++)
+			ok &= v[w] == seed + i * 1024 + w;
+		kunmap_local(v);
+		good += ok;
+	}
+	return good;
+}
+
+/*
+ * kernel_map_pages(n, 0): one pte_clear per page and one shootdown; the pages are marked,
+ * page_address() is NULL, their direct address faults, and kmap, kmap_atomic and
+ * kmap_local_page all map them through slots with their contents. (n, 1): one set_pte per
+ * page and no flush; they are back in the direct map as they were. Pages already in the
+ * wanted state cost nothing.
+ */
+static void kernel_map_pages_exact_counts(struct ktest *t)
+{
+	static const u32 sizes[] = {1, 16, BLOCK_PAGES};
+	struct page *b = get_block(t);
+
+	if (!b)
+		return;
+	for (unsigned s = 0; s < ARRAY_SIZE(sizes); s++) {
+		u32 n = sizes[s], v;
+		bool was_large = !direct_entry(b);
+		struct pv_counts before, d;
+		void *k, *a;
+
+		fill(b, n, 0x1000 * s);
+		pv_counts_snapshot(&before);
+		kernel_map_pages(b, n, false);
+		pv_counts_since(&before, &d);
+		expect_split_if(t, &d, was_large);
+		KT_EXPECT_EQ(t, d.op[PV_PTE_CLEAR], n);
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], was_large ? BLOCK_PAGES : 0);
+		KT_EXPECT_EQ(t, d.op[PV_LAZY_ENTER], 1);
+		if (!was_large)
+			expect_one_shootdown(t, &d, n);
+		KT_EXPECT(t, (b->flags & PG_unmapped) && (b[n - 1].flags & PG_unmapped));
+		KT_EXPECT(t, n == BLOCK_PAGES || !(b[n].flags & PG_unmapped));
+		KT_EXPECT(t, page_address(b) == NULL);
+		KT_EXPECT(t, page_address(b + n - 1) == NULL);
+		KT_EXPECT(t, probe_read_u32((void *)(uintptr_t)va_of(b), &v) != 0);
+		KT_EXPECT(t, probe_read_u32((void *)(uintptr_t)va_of(b + n - 1), &v) != 0);
+		KT_EXPECT_EQ(t, intact(b, n, 0x1000 * s), n);
+		k = kmap(b + n - 1);
+		KT_EXPECT(t, (u32)(uintptr_t)k >= mm_layout.pkmap_base);
+		KT_EXPECT(t, page_address(b + n - 1) == k);
+		KT_EXPECT_EQ(t, *(u32 *)k, 0x1000 * s + (n - 1) * 1024);
+		kunmap(b + n - 1);
+		kmap_flush_unused(); /* else page_address() finds the slot until it is recycled */
+		KT_EXPECT(t, page_address(b + n - 1) == NULL);
+		a = kmap_atomic(b);
+		KT_EXPECT_EQ(t, *(u32 *)a, 0x1000 * s);
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)a, page_to_pfn(b), PCM_WB));
+		kunmap_atomic(a);
+
+		pv_counts_snapshot(&before);
+		kernel_map_pages(b, n, false); /* already out: nothing to do */
+		pv_counts_since(&before, &d);
+		KT_EXPECT_EQ(t,
+			     d.op[PV_PTE_CLEAR] + d.op[PV_FLUSH_ONE] + d.op[PV_FLUSH_ALL] +
+				 d.op[PV_FLUSH_MULTI],
+			     0);
+
+		pv_counts_snapshot(&before);
+		kernel_map_pages(b, n, true);
+		pv_counts_since(&before, &d);
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], n);
+		KT_EXPECT_EQ(t, d.op[PV_FLUSH_ONE] + d.op[PV_FLUSH_ALL], 0);
+		KT_EXPECT(t, page_address(b) == (void *)(uintptr_t)va_of(b));
+		KT_EXPECT(t, !(b->flags & PG_unmapped));
+		KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)va_of(b + n - 1), &v), 0);
+		KT_EXPECT_EQ(t, intact(b, n, 0x1000 * s), n);
+		KT_EXPECT(t, !direct_entry(b) ||
+				 (pte_present(*direct_entry(b)) &&
+				  (direct_entry(b)->val & ~(_PAGE_ACCESSED | _PAGE_DIRTY)) ==
+				      (pfn_pte(page_to_pfn(b), directmap_prot(page_to_pfn(b))).val &
+				       ~(_PAGE_ACCESSED | _PAGE_DIRTY))));
+		kt_info("kernel_map_pages(%u pages): %llu pte_clear out, %llu set_pte back", n,
+			(unsigned long long)n, d.op[PV_SET_PTE]);
+	}
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/*
+ * A page out of the direct map keeps its registered type in every slot: a WC page unmapped
+ * and kmapped is WC in the slot; mapped back, its direct entry is WC again.
+ */
+static void unmapped_page_kmaps_with_its_type(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	void *k;
+
+	if (!b)
+		return;
+	if (!native_types()) {
+		ktest_skip(t, "the backend takes WB only");
+		__free_pages(b, BLOCK_ORDER);
+		return;
+	}
+	KT_EXPECT_EQ(t, set_memory_wc(va_of(b), 1), 0);
+	kernel_map_pages(b, 1, false);
+	k = kmap_local_page(b);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)k, page_to_pfn(b), PCM_WC));
+	kunmap_local(k);
+	k = kmap(b);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)k, page_to_pfn(b), PCM_WC));
+	kunmap(b);
+	kernel_map_pages(b, 1, true);
+	KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WC));
+	KT_EXPECT_EQ(t, set_memory_wb(va_of(b), 1), 0);
+	KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB));
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/* set_memory_np leaves no mapping: the direct address faults and page_address is NULL. */
+static void set_memory_np_unmaps(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	u32 v;
+
+	if (!b)
+		return;
+	fill(b, 1, 77);
+	KT_EXPECT_EQ(t, set_memory_np(va_of(b), 1), 0);
+	KT_EXPECT(t, probe_read_u32((void *)(uintptr_t)va_of(b), &v) != 0);
+	KT_EXPECT(t, page_address(b) == NULL);
+	KT_EXPECT_EQ(t, intact(b, 1, 77), 1);
+	kernel_map_pages(b, 1, true);
+	KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)va_of(b), &v), 0);
+	KT_EXPECT_EQ(t, v, 77);
+	__free_pages(b, BLOCK_ORDER);
+}
+
+KTEST_SUITE(set_memory, KTEST_CASE(set_memory_uc_exact_counts),
+	    KTEST_CASE(set_memory_refuses_every_alias_pair),
+	    KTEST_CASE(set_memory_rejects_bad_ranges), KTEST_CASE(set_memory_changes_kmap_aliases),
+	    KTEST_CASE(set_memory_ro_then_rw), KTEST_CASE(kernel_map_pages_exact_counts),
+	    KTEST_CASE(unmapped_page_kmaps_with_its_type), KTEST_CASE(set_memory_np_unmaps));
