@@ -22,6 +22,7 @@ void boot_options_default(struct boot_options *o)
 	o->pvmmu = PVMMU_BATCHED;
 	o->kmap_lazy = false;
 	o->kmap_debug = true;
+	o->pagealloc_debug = false;
 }
 
 bool parse_size(const char *s, u64 *out)
@@ -122,6 +123,13 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			o->kmap_debug = false;
 		else
 			return bad(key, val ? val : "", "not on or off", "on");
+	} else if (!strcmp(key, "pagealloc_debug")) {
+		if (val && !strcmp(val, "on"))
+			o->pagealloc_debug = true;
+		else if (val && !strcmp(val, "off"))
+			o->pagealloc_debug = false;
+		else
+			return bad(key, val ? val : "", "not on or off", "off");
 	} else if (!strcmp(key, "testcpus")) {
 		if (val && !strcmp(val, "all"))
 			o->test_every_cpu = true;

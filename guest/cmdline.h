@@ -28,6 +28,7 @@ struct boot_options {
 	bool kmap_debug;       /* kmap_debug=on|off: guard slots, force-map, stale-use reports */
 	unsigned max_cpus;     /* maxcpus=: bring up at most this many CPUs (0 = all offered) */
 	bool test_every_cpu;   /* testcpus=all|boot: the self-tests on every CPU, or on CPU 0 */
+	bool pagealloc_debug;  /* pagealloc_debug=on|off: free lowmem out of the direct map */
 };
 
 #define MEM_LIMIT_MIN MiB(16)

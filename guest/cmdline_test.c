@@ -52,7 +52,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 	    "vmalloc=1M", "vmalloc=2G",	  "vmalloc=x",
 	    "loglevel=9", "loglevel=-1",  "loglevel=3K",
 	    "test=",	  "pvmmu=",	  "pvmmu=fast",
-	    "kmap=fast",  "kmap_debug=1",
+	    "kmap=fast",  "kmap_debug=1", "pagealloc_debug=yes",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -67,6 +67,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 		KT_EXPECT(t, !strcmp(o.test, "all"));
 		KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
 		KT_EXPECT(t, !o.kmap_lazy && o.kmap_debug);
+		KT_EXPECT(t, !o.pagealloc_debug);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include "guest/smp.h"
 #include "mm/highmem.h"
 #include "mm/init.h"
+#include "mm/pagealloc_debug.h"
 #include "pv/counters.h"
 
 void start_kernel(struct boot_info *bi)
@@ -31,6 +32,8 @@ void start_kernel(struct boot_info *bi)
 	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, bi->hypervisor_start);
 	if (bi->hooks && bi->hooks->mm_ready)
 		bi->hooks->mm_ready();
+	if (boot_options.pagealloc_debug)
+		pagealloc_debug_init();
 	mm_report();
 	if (bi->hooks && bi->hooks->report)
 		bi->hooks->report();

@@ -1,6 +1,7 @@
 #include "mm/gfp.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
+#include "mm/pagealloc_debug.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/lib/string.h"
@@ -25,15 +26,26 @@ struct page *alloc_pages(gfp_t gfp, unsigned order)
 	for (const int *z = zonelist(gfp); *z >= 0; z++) {
 		struct page *page = buddy_alloc(&zones[*z], order);
 
-		if (page)
+		if (page) {
+			if (unlikely(pagealloc_debug))
+				pagealloc_debug_alloc(page, order);
 			return page;
+		}
 	}
 	return NULL;
 }
 
+/* Out of the direct map before the allocator has it: no one else can be using it yet. */
+static void free_pages_from(struct page *page, unsigned order, const void *caller)
+{
+	if (unlikely(pagealloc_debug))
+		pagealloc_debug_free(page, order, caller);
+	buddy_free(page_zone(page), page, order);
+}
+
 void __free_pages(struct page *page, unsigned order)
 {
-	buddy_free(page_zone(page), page, order);
+	free_pages_from(page, order, __builtin_return_address(0));
 }
 
 void free_reserved_page(struct page *page)
@@ -96,5 +108,6 @@ unsigned long get_zeroed_page(gfp_t gfp)
 void free_pages(unsigned long vaddr, unsigned order)
 {
 	if (vaddr)
-		__free_pages(virt_to_page((void *)(uintptr_t)vaddr), order);
+		free_pages_from(virt_to_page((void *)(uintptr_t)vaddr), order,
+				__builtin_return_address(0));
 }

@@ -10,6 +10,7 @@
 #include "guest/printk.h"
 #include "guest/sched.h"
 #include "mm/highmem.h"
+#include "mm/pagealloc_debug.h"
 #include "pv/ops.h"
 
 struct desc_ptr {
@@ -146,8 +147,8 @@ asmlinkage void trap_dispatch(struct trap_frame *f)
 	u32 cr2 = f->vector == 14 ? pv_cpu->read_cr2() : 0;
 
 	/* A released kmap slot is reported with its last owner, probe or not. */
-	if (f->vector == 14)
-		kmap_report_stale_fault(cr2, f->eip);
+	if (f->vector == 14 && !kmap_report_stale_fault(cr2, f->eip))
+		pagealloc_debug_report_fault(cr2, f->eip);
 	if ((f->vector == 14 || f->vector == 13) && extable_fixup(f))
 		return;
 	pr_err("trap: vector %u (%s) error 0x%x at eip 0x%08x cr2 0x%08x\n", f->vector,

@@ -10,6 +10,7 @@
 #include "unit.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
+#include "mm/pagealloc_debug.h"
 
 int console_loglevel = LOG_DEBUG + 1;
 
@@ -77,5 +78,20 @@ void panic(const char *fmt, ...)
 void kernel_poweroff(bool success)
 {
 	fail_msg("kernel_poweroff(%d) called", success);
+	abort();
+}
+
+/* pagealloc_debug is a kernel mode (it unmaps pages): off on the host, its hooks unreachable. */
+bool pagealloc_debug;
+
+void pagealloc_debug_alloc(struct page *page, unsigned order)
+{
+	(void)page, (void)order;
+	abort();
+}
+
+void pagealloc_debug_free(struct page *page, unsigned order, const void *caller)
+{
+	(void)page, (void)order, (void)caller;
 	abort();
 }
