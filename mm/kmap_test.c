@@ -40,21 +40,28 @@ static u32 mismatches_at(const u32 *v, u32 seed)
 	return bad;
 }
 
-/* Exactly @ptes slot updates and @flushes single-entry flushes since @s, nothing else. */
+/* Exactly @ptes slot updates and @flushes single-entry flushes in @d, nothing else. */
+static void expect_delta(struct ktest *t, const struct pv_counts *d, u64 ptes, u64 flushes,
+			 const char *what)
+{
+	for (unsigned op = 0; op < PV_OP_NR; op++) {
+		u64 want = op == PV_SET_PTE_VA ? ptes : op == PV_FLUSH_ONE ? flushes : 0;
+		u64 got = d->op[op];
+
+		ktest_check(t, got == want, __FILE__, __LINE__, "%s: %llu %s, expected %llu", what,
+			    got, pv_op_names[op], want);
+	}
+	kt_info("%s: %llu PTE writes, %llu flushes", what, ptes, flushes);
+}
+
+/* The same for everything since @s. */
 static void expect_costs(struct ktest *t, const struct pv_counts *s, u64 ptes, u64 flushes,
 			 const char *what)
 {
 	struct pv_counts d;
 
 	pv_counts_since(s, &d);
-	for (unsigned op = 0; op < PV_OP_NR; op++) {
-		u64 want = op == PV_SET_PTE_VA ? ptes : op == PV_FLUSH_ONE ? flushes : 0;
-		u64 got = d.op[op];
-
-		ktest_check(t, got == want, __FILE__, __LINE__, "%s: %llu %s, expected %llu", what,
-			    got, pv_op_names[op], want);
-	}
-	kt_info("%s: %llu PTE writes, %llu flushes", what, ptes, flushes);
+	expect_delta(t, &d, ptes, flushes, what);
 }
 
 /* Strict: map writes the PTE, unmap clears it and flushes. Lazy: one replace-and-flush. */
@@ -98,19 +105,25 @@ static void do_nothing(void *arg)
 static void kmap_local_switch_costs(struct ktest *t)
 {
 	struct page *p = slot_page();
-	struct thread *other;
-	struct pv_counts s;
+	struct pv_counts s, base, d;
 	void *v;
+
+	/* What a peer thread costs by itself (its stack's mapping under pagealloc_debug). */
+	pv_counts_snapshot(&s);
+	thread_join(thread_create("switch-peer", do_nothing, NULL));
+	pv_counts_since(&s, &base);
 
 	pv_counts_snapshot(&s);
 	v = kmap_local_page(p);
-	other = thread_create("switch-peer", do_nothing, NULL);
-	thread_join(other); /* runs the peer: our slots go out and come back */
+	thread_join(thread_create("switch-peer", do_nothing, NULL)); /* our slots go and return */
 	kunmap_local(v);
+	pv_counts_since(&s, &d);
+	for (unsigned op = 0; op < PV_OP_NR; op++)
+		d.op[op] -= base.op[op];
 	if (kmap_unmap_mode == KMAP_STRICT)
-		expect_costs(t, &s, 2 + 2, 1 + 1, "kmap_local pair across a switch");
+		expect_delta(t, &d, 2 + 2, 1 + 1, "kmap_local pair across a switch");
 	else
-		expect_costs(t, &s, 1 + 1, 1 + 1, "kmap_local pair across a switch");
+		expect_delta(t, &d, 1 + 1, 1 + 1, "kmap_local pair across a switch");
 	__free_pages(p, 0);
 }
 
@@ -313,6 +326,7 @@ struct local_worker {
 	struct page *page[2];
 	u32 seed;
 	u32 bad;
+	u64 switches;
 };
 
 static void local_worker(void *arg)
@@ -327,6 +341,7 @@ static void local_worker(void *arg)
 	}
 	kunmap_local(b);
 	kunmap_local(a);
+	w->switches = current_thread()->switches; /* the thread is freed by thread_join */
 }
 
 static void kmap_local_survives_switches(struct ktest *t)
@@ -351,7 +366,7 @@ static void kmap_local_survives_switches(struct ktest *t)
 		u64 switches;
 
 		thread_join(th[i]);
-		switches = th[i]->switches;
+		switches = w[i].switches;
 		KT_EXPECT(t, switches >= 50);
 		KT_EXPECT_EQ(t, w[i].bad, 0);
 		for (unsigned j = 0; j < 2; j++)

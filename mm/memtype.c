@@ -17,6 +17,7 @@ struct memtype_range {
 
 static struct memtype_range ranges[MEMTYPE_RANGES_MAX];
 static unsigned nr;
+/* Taken with interrupts off: short, and kmap (which may run in interrupts) looks up. */
 static spinlock_t memtype_lock;
 
 /* Index of the first range that ends after @pfn (nr if none). */
@@ -99,13 +100,14 @@ static int reserve_locked(pfn_t pfn, u32 n, enum page_cache_mode mode, const cha
 
 int memtype_reserve(pfn_t pfn, u32 n, enum page_cache_mode mode, const char *owner)
 {
+	unsigned long flags;
 	int ret;
 
 	if (!n || mode == PCM_WB || mode >= PCM_NR || pfn + n < pfn)
 		return -EINVAL;
-	spin_lock(&memtype_lock);
+	flags = spin_lock_irqsave(&memtype_lock);
 	ret = reserve_locked(pfn, n, mode, owner);
-	spin_unlock(&memtype_lock);
+	spin_unlock_irqrestore(&memtype_lock, flags);
 	return ret;
 }
 
@@ -162,29 +164,31 @@ static int free_locked(pfn_t pfn, pfn_t end)
 
 int memtype_free(pfn_t pfn, u32 n)
 {
+	unsigned long flags;
 	int ret;
 
 	if (!n || pfn + n < pfn)
 		return -EINVAL;
-	spin_lock(&memtype_lock);
+	flags = spin_lock_irqsave(&memtype_lock);
 	ret = free_locked(pfn, pfn + n);
-	spin_unlock(&memtype_lock);
+	spin_unlock_irqrestore(&memtype_lock, flags);
 	return ret;
 }
 
 enum page_cache_mode memtype_lookup(pfn_t pfn, const char **owner)
 {
+	unsigned long flags;
 	enum page_cache_mode mode = PCM_WB;
 	const char *who = NULL;
 	unsigned i;
 
-	spin_lock(&memtype_lock);
+	flags = spin_lock_irqsave(&memtype_lock);
 	i = first_ending_after(pfn);
 	if (i < nr && ranges[i].start <= pfn) {
 		mode = ranges[i].mode;
 		who = ranges[i].owner;
 	}
-	spin_unlock(&memtype_lock);
+	spin_unlock_irqrestore(&memtype_lock, flags);
 	if (owner)
 		*owner = who;
 	return mode;
@@ -192,11 +196,12 @@ enum page_cache_mode memtype_lookup(pfn_t pfn, const char **owner)
 
 int memtype_check_map(pfn_t pfn, u32 n, enum page_cache_mode mode, const char *who)
 {
+	unsigned long flags;
 	pfn_t end = pfn + n, bad = end;
 	enum page_cache_mode held = PCM_WB;
 	const char *owner = "nobody";
 
-	spin_lock(&memtype_lock);
+	flags = spin_lock_irqsave(&memtype_lock);
 	for (unsigned i = first_ending_after(pfn); pfn < end; pfn++) {
 		enum page_cache_mode m = PCM_WB;
 
@@ -211,7 +216,7 @@ int memtype_check_map(pfn_t pfn, u32 n, enum page_cache_mode mode, const char *w
 			break;
 		}
 	}
-	spin_unlock(&memtype_lock);
+	spin_unlock_irqrestore(&memtype_lock, flags);
 	if (bad == end)
 		return 0;
 	pr_err("memtype: %s would map frame 0x%x as %s; it is %s (%s)\n", who, bad,
