@@ -139,7 +139,7 @@ static void vmap_fresh_region_costs_a_table(struct ktest *t)
 	struct addrspace as;
 	void *filler, *v;
 	unsigned live;
-	u32 r, x;
+	u32 r;
 
 	if (!KT_EXPECT(t, page && as_page) || !KT_EXPECT(t, addrspace_create(&as, &as_page, 1)))
 		return;
@@ -159,11 +159,12 @@ static void vmap_fresh_region_costs_a_table(struct ktest *t)
 		report("first vmap in a fresh 2 MiB region", &d);
 		KT_EXPECT(t, lookup_pte(r) != NULL);
 		if (pv_mmu->tables_readonly) {
+			/* A probe write would not do: Xen emulates stores to L1 tables with
+			 * writable page tables. The entry itself must lack RW. */
 			pfn_t pt = pmd_pfn(kernel_pmd[pmd_index(r)]);
-			u32 *pv = phys_to_virt(PFN_PHYS(pt));
+			pte_t *dm = lookup_pte((u32)(uintptr_t)phys_to_virt(PFN_PHYS(pt)));
 
-			KT_EXPECT_EQ(t, probe_read_u32(pv, &x), 0);
-			KT_EXPECT_EQ(t, probe_write_u32(pv, x), -EFAULT);
+			KT_EXPECT(t, dm && pte_present(*dm) && !(dm->val & _PAGE_RW));
 		}
 		kt_info("region 0x%08x; %u live address space(s) %s", r, live,
 			pv_mmu->unshared_kernel_pmd ? "synced" : "share the directory");
