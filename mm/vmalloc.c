@@ -293,8 +293,7 @@ void vunmap(const void *addr)
 		free_pages((unsigned long)(uintptr_t)a.pfns, pfns_order(a.npages));
 }
 
-void vmap_for_each_alias(pfn_t pfn, u32 n, void (*fn)(u32 va, pte_t *ptep, void *arg),
-			 void *arg)
+void vmap_for_each_alias(pfn_t pfn, u32 n, void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg)
 {
 	lock_vmap();
 	for (unsigned i = 0; i < nr_areas; i++) {

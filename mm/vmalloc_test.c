@@ -97,9 +97,10 @@ static u32 first_untabled_region(void)
  * Map @page once at the start of a region without a page table: a filler area reaches
  * from vmalloc_start (nothing else being mapped) up to that region, its guard page the last
  * page before it, and first fit puts the next area there. Returns the filler (NULL when
- * none was needed) through *@filler and the region; 0 and a skip if none is left.
+ * none was needed) through *@filler and the region; 0 if none is left (a skip if
+ * @required).
  */
-static u32 fresh_region(struct ktest *t, struct page *page, void **filler)
+static u32 fresh_region(struct ktest *t, struct page *page, void **filler, bool required)
 {
 	u32 r = first_untabled_region();
 	unsigned order;
@@ -108,7 +109,9 @@ static u32 fresh_region(struct ktest *t, struct page *page, void **filler)
 	if (!KT_EXPECT_EQ(t, vmap_areas(), 0))
 		return 0;
 	if (!r) {
-		ktest_skip(t, "every 2 MiB region of the vmalloc area has its page table already");
+		if (required)
+			ktest_skip(t, "every 2 MiB region of the vmalloc area has its page "
+				      "table already");
 		return 0;
 	}
 	if (r > mm_layout.vmalloc_start) {
@@ -143,7 +146,7 @@ static void vmap_fresh_region_costs_a_table(struct ktest *t)
 
 	if (!KT_EXPECT(t, page && as_page) || !KT_EXPECT(t, addrspace_create(&as, &as_page, 1)))
 		return;
-	r = fresh_region(t, page, &filler);
+	r = fresh_region(t, page, &filler, true);
 	if (r) {
 		live = addrspaces_live();
 		pv_counts_snapshot(&before);
@@ -211,32 +214,30 @@ static void vmap_seen_from_older_address_space(struct ktest *t)
 	    !KT_EXPECT(t, addrspace_create(&other_tree.as, &as_page, 1)))
 		return;
 	fill_page(page, 0x7a000000);
-	r = fresh_region(t, page, &filler);
-	if (r) {
-		v = vmap(&page, 1, PAGE_KERNEL);
+	r = fresh_region(t, page, &filler, false);
+	v = vmap(&page, 1, PAGE_KERNEL);
+	if (KT_EXPECT(t, v != NULL) && r)
 		KT_EXPECT_EQ(t, (uintptr_t)v, r);
-		other_tree.va = (u32)(uintptr_t)v + 8;
-		other_tree.rc = 1;
-		th = thread_create_on("vmap-other-tree", read_on_other_tree, NULL, cpu);
-		if (KT_EXPECT(t, th != NULL))
-			thread_join(th);
-		KT_EXPECT_EQ(t, other_tree.rc, 0);
-		KT_EXPECT_EQ(t, other_tree.seen, 0x7a000002);
-		kt_info("vmap at 0x%08x read on CPU %u from a tree created before its table", r,
-			cpu);
-		if (v)
-			vunmap(v);
-		if (filler)
-			vunmap(filler);
-	}
+	other_tree.va = (u32)(uintptr_t)v + 8;
+	other_tree.rc = 1;
+	th = v ? thread_create_on("vmap-other-tree", read_on_other_tree, NULL, cpu) : NULL;
+	if (KT_EXPECT(t, th != NULL))
+		thread_join(th);
+	KT_EXPECT_EQ(t, other_tree.rc, 0);
+	KT_EXPECT_EQ(t, other_tree.seen, 0x7a000002);
+	kt_info("vmap at 0x%08x read on CPU %u from a tree created %s", (u32)(uintptr_t)v, cpu,
+		r ? "before its page table" : "after its page table (no region left without one)");
+	if (v)
+		vunmap(v);
+	if (filler)
+		vunmap(filler);
 	addrspace_destroy(&other_tree.as);
 	__free_pages(page, 0);
 	__free_pages(as_page, 0);
 }
 
 /* vunmap's cost: @n clears in one lazy section and one shootdown (page or everything). */
-static void expect_vunmap_cost(struct ktest *t, const char *what, const struct pv_counts *d,
-			       u32 n)
+static void expect_vunmap_cost(struct ktest *t, const char *what, const struct pv_counts *d, u32 n)
 {
 	unsigned cpus = nr_cpus_online;
 	bool native = !is_xen();
