@@ -5,8 +5,10 @@
  * held. The _irqsave variants also mask interrupts, for locks an interrupt handler takes.
  *
  * Lock ranks, outer first (a lock is only taken while holding locks of lower rank):
- *   1 kmap_lock (mm/pkmap.c; preemption off, interrupts on: a shootdown may wait under it)
- *   2 a wait queue's lock (guest/wait.c), a page_address bucket (mm/page_address.c)
+ *   1 kmap_lock (mm/pkmap.c), vmap_lock (mm/vmalloc.c); preemption off, interrupts on: a
+ *     shootdown may wait under them
+ *   2 a wait queue's lock (guest/wait.c), a page_address bucket (mm/page_address.c),
+ *     addrspaces_lock (mm/addrspace.c)
  *   3 a run queue's rq_lock (guest/sched.c)
  *   4 a zone's lock (mm/buddy.c), console_lock (guest/console.c): leaves
  * smp_call_function_many() (so a shootdown) is never called with an interrupts-off lock held:

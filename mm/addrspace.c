@@ -2,39 +2,32 @@
 #include "mm/pgtable.h"
 #include "guest/panic.h"
 #include "guest/irqflags.h"
+#include "guest/preempt.h"
+#include "guest/spinlock.h"
 
 /* The address space each CPU runs on; NULL: the kernel's tree. */
 static DEFINE_PER_CPU(struct addrspace *, loaded_as);
 
 /*
- * Where the backend wants page tables read-only (Xen), a frame becoming one has its
- * direct-map entry made read-only first, and writable again once it is a plain page.
+ * Every address space between the copy of the kernel's directory in addrspace_create() and
+ * its unpinning in addrspace_destroy(), so a kernel page table added later reaches each copy.
+ * The lock covers the list and the copying: an address space either copied an entry or was
+ * on the list when it was synced (addrspace_sync_kernel_pmd). Preemption off, interrupts on.
  */
-static void direct_map_prot(struct page *page, u64 prot)
-{
-	u32 va = (u32)(uintptr_t)page_address(page);
+static struct list_head live_addrspaces = {&live_addrspaces, &live_addrspaces};
+static unsigned nr_live_addrspaces;
+static spinlock_t addrspaces_lock;
 
-	if (pv_mmu->tables_readonly)
-		pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(page), prot), true);
+static void lock_addrspaces(void)
+{
+	preempt_disable();
+	spin_lock(&addrspaces_lock);
 }
 
-static struct page *table_frame(void)
+static void unlock_addrspaces(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL);
-
-	if (page) {
-		pv_alloc_table(page_to_pfn(page));
-		direct_map_prot(page, PAGE_KERNEL_RO);
-	}
-	return page;
-}
-
-static void release_frame(struct page *page)
-{
-	if (page) {
-		direct_map_prot(page, PAGE_KERNEL);
-		__free_pages(page, 0);
-	}
+	spin_unlock(&addrspaces_lock);
+	preempt_enable();
 }
 
 bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned n)
@@ -44,12 +37,13 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 	pte_t *pt;
 
 	BUG_ON(n > PTRS_PER_PTE);
-	as->pud = table_frame();
-	as->pmd = table_frame();
-	as->pt = table_frame();
-	as->kernel_pmd = pv_mmu->unshared_kernel_pmd ? table_frame() : NULL;
+	as->pud = pgtable_alloc_frame();
+	as->pmd = pgtable_alloc_frame();
+	as->pt = pgtable_alloc_frame();
+	as->kernel_pmd = pv_mmu->unshared_kernel_pmd ? pgtable_alloc_frame() : NULL;
 	as->nr_pages = n;
 	as->loaded_on.bits = 0;
+	as->live.next = as->live.prev = NULL;
 	if (!as->pud || !as->pmd || !as->pt || (pv_mmu->unshared_kernel_pmd && !as->kernel_pmd)) {
 		addrspace_destroy(as);
 		return false;
@@ -63,6 +57,9 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 	for (unsigned i = 0; i < n; i++)
 		pv_set_pte(&pt[pte_index(ADDRSPACE_BASE) + i],
 			   pfn_pte(page_to_pfn(pages[i]), PAGE_KERNEL | _PAGE_USER));
+	lock_addrspaces();
+	list_add(&as->live, &live_addrspaces);
+	nr_live_addrspaces++;
 	if (as->kernel_pmd) {
 		pmd_t *kpmd = page_address(as->kernel_pmd);
 
@@ -75,6 +72,7 @@ bool addrspace_create(struct addrspace *as, struct page *const *pages, unsigned 
 	} else {
 		pv_set_pud(&pud[pud_index(PAGE_OFFSET)], pud_make_table(kernel_pmd_pfn));
 	}
+	unlock_addrspaces();
 	pv_lazy_leave();
 	pv_pin_table(page_to_pfn(as->pud));
 	return true;
@@ -125,12 +123,38 @@ void addrspace_destroy(struct addrspace *as)
 	if (as->loaded_on.bits)
 		panic("addrspace %p: still loaded on cpus 0x%x after they were asked to leave", as,
 		      as->loaded_on.bits);
-	if (as->pud && as->pmd && as->pt && (as->kernel_pmd || !pv_mmu->unshared_kernel_pmd))
+	if (as->live.next) {
+		lock_addrspaces();
+		list_del(&as->live);
+		nr_live_addrspaces--;
+		unlock_addrspaces();
 		pv_unpin_table(page_to_pfn(as->pud));
+	}
 	/* Unpinned, the frames are plain pages again: no entries need clearing. */
-	release_frame(as->kernel_pmd);
-	release_frame(as->pt);
-	release_frame(as->pmd);
-	release_frame(as->pud);
+	pgtable_free_frame(as->kernel_pmd);
+	pgtable_free_frame(as->pt);
+	pgtable_free_frame(as->pmd);
+	pgtable_free_frame(as->pud);
 	as->pud = as->pmd = as->pt = as->kernel_pmd = NULL;
+}
+
+void addrspace_sync_kernel_pmd(unsigned idx)
+{
+	struct list_head *l;
+
+	if (!pv_mmu->unshared_kernel_pmd)
+		return;
+	lock_addrspaces();
+	for (l = live_addrspaces.next; l != &live_addrspaces; l = l->next) {
+		struct addrspace *as = list_entry(l, struct addrspace, live);
+		pmd_t *kpmd = page_address(as->kernel_pmd);
+
+		pv_set_pmd(&kpmd[idx], kernel_pmd[idx]);
+	}
+	unlock_addrspaces();
+}
+
+unsigned addrspaces_live(void)
+{
+	return nr_live_addrspaces;
 }

@@ -23,7 +23,8 @@ struct addrspace {
 	struct page *pud, *pmd, *pt; /* lowmem frames of the tree */
 	struct page *kernel_pmd;     /* its copy of the kernel's directory, where unshared */
 	unsigned nr_pages;
-	cpumask_t loaded_on; /* CPUs running on this tree */
+	cpumask_t loaded_on;   /* CPUs running on this tree */
+	struct list_head live; /* on the list of live address spaces; NULL links: not on it */
 };
 
 /* Build a tree mapping @pages[0..n) (n <= 512) and pin it; false without memory. */
@@ -33,5 +34,16 @@ void addrspace_enter(struct addrspace *as);
 void addrspace_leave(void);
 /* Make every CPU running on @as leave it, then unpin it and give its frames back. */
 void addrspace_destroy(struct addrspace *as);
+
+/*
+ * Kernel entry @idx of the top gigabyte's directory (kernel_pmd[@idx]) was just made present:
+ * install it in every live address space's copy of that directory, one set_pmd each, where
+ * the backend unshares it (Xen); natively every tree shares kernel_pmd and this costs nothing.
+ * Call once the kernel_pmd write has completed (not still queued in a lazy section), so an
+ * address space being created meanwhile either copies the entry or is synced here.
+ */
+void addrspace_sync_kernel_pmd(unsigned idx);
+/* Address spaces created and not yet destroyed (each costs a set_pmd per synced entry). */
+unsigned addrspaces_live(void);
 
 #endif

@@ -49,3 +49,34 @@ pte_t *lookup_pte(u32 vaddr)
 		return NULL;
 	return (pte_t *)phys_to_virt(PFN_PHYS(pmd_pfn(pmd))) + pte_index(vaddr);
 }
+
+/*
+ * Where the backend wants page tables read-only (Xen), a frame becoming one has its
+ * direct-map entry made read-only, and writable again once it is a plain page.
+ */
+static void direct_map_prot(struct page *page, u64 prot)
+{
+	u32 va = (u32)(uintptr_t)page_address(page);
+
+	if (pv_mmu->tables_readonly)
+		pv_set_pte_va(va, lookup_pte(va), pfn_pte(page_to_pfn(page), prot), true);
+}
+
+struct page *pgtable_alloc_frame(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (page) {
+		pv_alloc_table(page_to_pfn(page));
+		direct_map_prot(page, PAGE_KERNEL_RO);
+	}
+	return page;
+}
+
+void pgtable_free_frame(struct page *page)
+{
+	if (page) {
+		direct_map_prot(page, PAGE_KERNEL);
+		__free_pages(page, 0);
+	}
+}

@@ -64,4 +64,15 @@ void pgtable_note_table_frames(pfn_t first, u32 n);
 void pgtable_forget_table_frames(pfn_t first, u32 n);
 bool pgtable_is_table_frame(pfn_t pfn);
 
+/*
+ * A lowmem frame to become a page table at run time: zeroed by the backend (pv_alloc_table)
+ * and, where tables must be read-only (Xen), its direct-map entry made read-only and flushed
+ * here, before anything hooks it into a tree. NULL when lowmem is exhausted. Costs one
+ * alloc_table, plus one set_pte_va with its folded flush where tables are read-only.
+ */
+struct page *pgtable_alloc_frame(void);
+/* Give back a frame no tree uses any more (unpinned or never hooked); NULL is ignored. Its
+ * direct-map entry becomes writable again where it was made read-only. */
+void pgtable_free_frame(struct page *page);
+
 #endif
