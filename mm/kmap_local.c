@@ -122,6 +122,24 @@ static void map_checks(unsigned cpu, unsigned idx, const pte_t *ptep, pfn_t pfn,
 }
 
 /*
+ * A slot's protection: the page's type, and for a lowmem page (forced through a slot by the
+ * debug checks) never more than its direct mapping grants. Under Xen a page-table frame is
+ * read-only in the direct map and may not be mapped writable anywhere.
+ */
+static u64 slot_prot(const struct page *page)
+{
+	u64 prot = page_kmap_prot(page) | _PAGE_PRESENT;
+
+	if (pv_mmu->tables_readonly && page_in_direct_map(page)) {
+		const pte_t *ptep = lookup_pte(PAGE_OFFSET + (page_to_pfn(page) << PAGE_SHIFT));
+
+		if (ptep && !(ptep->val & _PAGE_RW))
+			prot &= ~_PAGE_RW;
+	}
+	return prot;
+}
+
+/*
  * Map @page in the next slot of the running thread's stack. No interrupt masking: an
  * interrupt maps above the slot we claimed and unmaps before it returns. A switch at any
  * point is safe too (kmap_local is preemptible): the slot is claimed before its entry is
@@ -133,7 +151,7 @@ void *kmap_map_slot(struct page *page, const void *caller)
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 	pfn_t pfn = page_to_pfn(page);
-	pte_t pte = pfn_pte_masked(pfn, page_kmap_prot(page) | _PAGE_PRESENT);
+	pte_t pte = pfn_pte_masked(pfn, slot_prot(page));
 	unsigned idx = kmap_stack_push(&t->kmap_local.stack, KM_MAX_IDX, caller);
 	pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - (idx << kmap_slot_shift);
 	u32 va = per_cpu(kmap_window, cpu).va0 - (idx << (PAGE_SHIFT + kmap_slot_shift));

@@ -32,8 +32,8 @@ struct cpa {
 	const char *what; /* the caller's name, for lines */
 	enum cpa_kind kind;
 	u32 vaddr, n;
-	bool vmapped; /* @vaddr is in the vmalloc area: frames found one by one */
-	pfn_t pfn0;   /* otherwise frames pfn0 .. pfn0 + n - 1 */
+	pfn_t *pfns; /* @vaddr is in the vmalloc area: its frames, found when resolved */
+	pfn_t pfn0;  /* otherwise frames pfn0 .. pfn0 + n - 1 */
 	enum page_cache_mode mode;
 	u64 set, clear;
 	unsigned changed; /* entries rewritten */
@@ -47,14 +47,12 @@ static bool is_vmalloc_address(u32 va)
 
 static pfn_t cpa_pfn(const struct cpa *c, u32 i)
 {
-	if (!c->vmapped)
-		return c->pfn0 + i;
-	return page_to_pfn(vmalloc_to_page((const void *)(uintptr_t)(c->vaddr + i * PAGE_SIZE)));
+	return c->pfns ? c->pfns[i] : c->pfn0 + i;
 }
 
 static bool in_request(const struct cpa *c, pfn_t pfn)
 {
-	if (!c->vmapped)
+	if (!c->pfns)
 		return pfn - c->pfn0 < c->n;
 	for (u32 i = 0; i < c->n; i++)
 		if (cpa_pfn(c, i) == pfn)
@@ -73,16 +71,32 @@ static int resolve(struct cpa *c)
 		c->pfn0 = PFN_DOWN(virt_to_phys((const void *)(uintptr_t)va));
 		return 0;
 	}
-	if (is_vmalloc_address(va) && end <= mm_layout.vmalloc_end) {
-		for (u32 a = va; a < end; a += PAGE_SIZE)
-			if (!vmalloc_to_page((const void *)(uintptr_t)a))
+	if (is_vmalloc_address(va) && end <= mm_layout.vmalloc_end &&
+	    c->n <= PAGE_SIZE / sizeof(pfn_t)) {
+		/* Found now: vmap_for_each_alias holds the lock vmalloc_to_page takes. */
+		c->pfns = (pfn_t *)get_zeroed_page(GFP_KERNEL);
+		if (!c->pfns) {
+			pr_err("%s(0x%08x, %u): no page for the list of its frames\n", c->what, va,
+			       c->n);
+			return -ENOMEM;
+		}
+		for (u32 i = 0; i < c->n; i++) {
+			struct page *page =
+			    vmalloc_to_page((const void *)(uintptr_t)(va + i * PAGE_SIZE));
+
+			if (!page) {
+				free_pages((unsigned long)(uintptr_t)c->pfns, 0);
+				c->pfns = NULL;
 				goto bad;
-		c->vmapped = true;
+			}
+			c->pfns[i] = page_to_pfn(page);
+		}
 		return 0;
 	}
 bad:
-	pr_err("%s(0x%08x, %u): not page-aligned pages of the direct map or of one vmap area\n",
-	       c->what, va, c->n);
+	pr_err("%s(0x%08x, %u): not page-aligned pages of the direct map or of one vmap area "
+	       "(at most %u at once)\n",
+	       c->what, va, c->n, (unsigned)(PAGE_SIZE / sizeof(pfn_t)));
 	return -EINVAL;
 }
 
@@ -144,7 +158,7 @@ static int update_registry(struct cpa *c)
 	u32 i;
 
 	if (c->kind == CPA_TYPE) {
-		if (!c->vmapped)
+		if (!c->pfns)
 			return memtype_reserve(c->pfn0, c->n, c->mode, "set_memory");
 		for (i = 0; i < c->n && !ret; i++)
 			ret = memtype_reserve(cpa_pfn(c, i), 1, c->mode, "set_memory");
@@ -155,7 +169,7 @@ static int update_registry(struct cpa *c)
 	}
 	if (c->kind != CPA_WB)
 		return 0;
-	if (!c->vmapped)
+	if (!c->pfns)
 		return memtype_free(c->pfn0, c->n);
 	for (i = 0; i < c->n; i++) {
 		if (memtype_lookup(cpa_pfn(c, i), NULL) == PCM_WB) {
@@ -186,10 +200,10 @@ static void rewrite_all(struct cpa *c)
 		pk = page_address_highmem(page);
 		if (pk)
 			rewrite((u32)(uintptr_t)pk, lookup_pte((u32)(uintptr_t)pk), c);
-		if (c->vmapped)
+		if (c->pfns)
 			vmap_for_each_alias(pfn, 1, rewrite, c);
 	}
-	if (!c->vmapped)
+	if (!c->pfns)
 		vmap_for_each_alias(c->pfn0, c->n, rewrite, c);
 	kmap_for_each_slot(rewrite, c);
 	pv_lazy_leave();
@@ -204,6 +218,8 @@ static int change_attr(struct cpa *c)
 	if (c->kind == CPA_TYPE && !(pv_mmu->cache_modes & PCM_BIT(c->mode))) {
 		pr_err("%s(0x%08x, %u): %s refused: %s\n", c->what, c->vaddr, c->n,
 		       cachemode_names[c->mode], pv_mmu->cache_modes_why);
+		if (c->pfns)
+			free_pages((unsigned long)(uintptr_t)c->pfns, 0);
 		return -EOPNOTSUPP;
 	}
 	/* An unused pkmap slot of a frame that loses every mapping must not keep its address. */
@@ -221,14 +237,16 @@ static int change_attr(struct cpa *c)
 			flush_tlb_kernel_page(c->last_va);
 		else if (c->changed)
 			flush_tlb_kernel_all();
-		if (!c->vmapped)
+		if (!c->pfns)
 			directmap_try_merge(direct_va(c->pfn0), c->n);
-		for (u32 i = 0; c->vmapped && i < c->n; i++)
+		for (u32 i = 0; c->pfns && i < c->n; i++)
 			if (cpa_pfn(c, i) < mm_layout.max_low_pfn)
 				directmap_try_merge(direct_va(cpa_pfn(c, i)), 1);
 	}
 	spin_unlock(&cpa_lock);
 	preempt_enable();
+	if (c->pfns)
+		free_pages((unsigned long)(uintptr_t)c->pfns, 0);
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #include "mm/memtype.h"
 #include "mm/pgtable.h"
 #include "mm/set_memory.h"
+#include "mm/vmalloc.h"
 #include "pv/ops.h"
 
 #define BLOCK_ORDER 9 /* 512 pages: one 2 MiB entry of the direct map */
@@ -422,8 +423,91 @@ static void set_memory_np_unmaps(struct ktest *t)
 	__free_pages(b, BLOCK_ORDER);
 }
 
+/*
+ * vmap aliases follow the direct map: a lowmem page vmapped WB turns WC in both mappings by
+ * set_memory_wc on its direct address, and back; while it is WC a WB vmap of it is refused
+ * (the alias the registry exists to prevent) and a WC one is taken.
+ */
+static void set_memory_changes_vmap_aliases(struct ktest *t)
+{
+	struct page *b = get_block(t);
+	u32 *alias, *wc;
+
+	if (!b)
+		return;
+	alias = vmap(&b, 1, PAGE_KERNEL);
+	if (!KT_EXPECT(t, alias != NULL))
+		goto out;
+	if (!native_types()) {
+		KT_EXPECT(t, vmap(&b, 1, PAGE_KERNEL_WC) == NULL);
+		vunmap(alias);
+		goto out;
+	}
+	KT_EXPECT_EQ(t, set_memory_wc(va_of(b), 1), 0);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)alias, page_to_pfn(b), PCM_WC));
+	KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WC));
+	KT_EXPECT(t, vmap(&b, 1, PAGE_KERNEL) == NULL);
+	wc = vmap(&b, 1, PAGE_KERNEL_WC);
+	KT_EXPECT(t, wc != NULL);
+	if (wc) {
+		*wc = 0xc0ffee;
+		KT_EXPECT_EQ(t, *alias, 0xc0ffee);
+	}
+	KT_EXPECT_EQ(t, set_memory_wb(va_of(b), 1), 0);
+	KT_EXPECT(t, maps_as((u32)(uintptr_t)alias, page_to_pfn(b), PCM_WB));
+	if (wc) {
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)wc, page_to_pfn(b), PCM_WB));
+		vunmap(wc);
+	}
+	vunmap(alias);
+out:
+	__free_pages(b, BLOCK_ORDER);
+}
+
+/*
+ * set_memory on a vmap address changes the frames behind it, highmem ones too (which have
+ * no direct alias): the registry, the vmap entries and a kmap_local of the page all say UC.
+ */
+static void set_memory_on_vmap_address(struct ktest *t)
+{
+	struct page *pages[2] = {alloc_page(GFP_HIGHMEM), alloc_page(GFP_KERNEL)};
+	u32 *v;
+
+	if (!KT_EXPECT(t, pages[0] && pages[1]))
+		return;
+	v = vmap(pages, 2, PAGE_KERNEL);
+	if (!KT_EXPECT(t, v != NULL))
+		goto out;
+	if (!native_types()) {
+		KT_EXPECT_EQ(t, set_memory_uc((u32)(uintptr_t)v, 2), -EOPNOTSUPP);
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)v, page_to_pfn(pages[0]), PCM_WB));
+	} else {
+		void *k;
+
+		KT_EXPECT_EQ(t, set_memory_uc((u32)(uintptr_t)v, 2), 0);
+		for (unsigned i = 0; i < 2; i++) {
+			KT_EXPECT(t, maps_as((u32)(uintptr_t)v + i * PAGE_SIZE,
+					     page_to_pfn(pages[i]), PCM_UC));
+			KT_EXPECT_EQ(t, memtype_lookup(page_to_pfn(pages[i]), NULL), PCM_UC);
+		}
+		KT_EXPECT(t, maps_as(va_of(pages[1]), page_to_pfn(pages[1]), PCM_UC));
+		k = kmap_local_page(pages[0]);
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)k, page_to_pfn(pages[0]), PCM_UC));
+		kunmap_local(k);
+		KT_EXPECT_EQ(t, set_memory_wb((u32)(uintptr_t)v, 2), 0);
+		KT_EXPECT(t, maps_as((u32)(uintptr_t)v, page_to_pfn(pages[0]), PCM_WB));
+		KT_EXPECT(t, maps_as(va_of(pages[1]), page_to_pfn(pages[1]), PCM_WB));
+	}
+	vunmap(v);
+out:
+	__free_pages(pages[0], 0);
+	__free_pages(pages[1], 0);
+	KT_EXPECT_EQ(t, memtype_ranges(), 0);
+}
+
 KTEST_SUITE(set_memory, KTEST_CASE(set_memory_uc_exact_counts),
 	    KTEST_CASE(set_memory_refuses_every_alias_pair),
 	    KTEST_CASE(set_memory_rejects_bad_ranges), KTEST_CASE(set_memory_changes_kmap_aliases),
 	    KTEST_CASE(set_memory_ro_then_rw), KTEST_CASE(kernel_map_pages_exact_counts),
-	    KTEST_CASE(unmapped_page_kmaps_with_its_type), KTEST_CASE(set_memory_np_unmaps));
+	    KTEST_CASE(unmapped_page_kmaps_with_its_type), KTEST_CASE(set_memory_np_unmaps),
+	    KTEST_CASE(set_memory_changes_vmap_aliases), KTEST_CASE(set_memory_on_vmap_address));

@@ -211,8 +211,11 @@ void *vmap(struct page **pages, unsigned n, u64 prot)
 		       n ? "larger than the vmalloc area" : "no pages");
 		return NULL;
 	}
-	if (!types_allow(pages, n, pte_bits_cachemode(prot)))
-		return NULL; /* memtype_check_map printed the line */
+	if (!(pv_mmu->cache_modes & PCM_BIT(pte_bits_cachemode(prot)))) {
+		pr_err("vmap(n=%u prot=0x%llx): %s refused: %s\n", n, prot,
+		       cachemode_names[pte_bits_cachemode(prot)], pv_mmu->cache_modes_why);
+		return NULL;
+	}
 	a.npages = n;
 	if (n > VMAP_INLINE_PFNS) {
 		a.pfns = (pfn_t *)__get_free_pages(GFP_KERNEL, pfns_order(n));
@@ -227,6 +230,14 @@ void *vmap(struct page **pages, unsigned n, u64 prot)
 		pfns[i] = page_to_pfn(pages[i]);
 
 	lock_vmap();
+	/*
+	 * Under the lock, so set_memory_* either sees this area when it rewrites the aliases of
+	 * a frame (vmap_for_each_alias) or reserved the frame's type before this check.
+	 */
+	if (!types_allow(pages, n, pte_bits_cachemode(prot))) {
+		unlock_vmap();
+		goto fail; /* memtype_check_map printed the line */
+	}
 	if (nr_areas == VMAP_AREAS_MAX) {
 		unlock_vmap();
 		pr_err("vmap(n=%u): all %u areas in use\n", n, VMAP_AREAS_MAX);
