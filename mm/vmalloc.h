@@ -25,8 +25,7 @@ void vunmap(const void *addr);
  * the vmap lock held (so @fn may rewrite *ptep but not call vmap/vunmap): how set_memory_*
  * keeps the aliases of a frame in step with its direct mapping.
  */
-void vmap_for_each_alias(pfn_t pfn, u32 n, void (*fn)(u32 va, pte_t *ptep, void *arg),
-			 void *arg);
+void vmap_for_each_alias(pfn_t pfn, u32 n, void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg);
 /* The page vmap mapped at @addr, or NULL if @addr is not inside a vmap area. */
 struct page *vmalloc_to_page(const void *addr);
 /* Areas mapped and pages they hold now (for reports and tests). */

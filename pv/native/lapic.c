@@ -71,8 +71,7 @@ bool lapic_init(void)
 	if (!(base & APIC_BASE_ENABLE))
 		wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE); /* the firmware turned it off */
 	lapic_phys = (u32)base & APIC_BASE_ADDR_MASK;
-	pv_set_pte_va(va, lookup_pte(va), pfn_pte(lapic_phys >> PAGE_SHIFT, PAGE_KERNEL_UC),
-		      true);
+	pv_set_pte_va(va, lookup_pte(va), pfn_pte(lapic_phys >> PAGE_SHIFT, PAGE_KERNEL_UC), true);
 	lapic_va = va;
 	lapic_ready = true;
 	irq_vector_register(SPURIOUS_VECTOR, spurious_irq);
