@@ -15,21 +15,13 @@
 
 #include "pv/pte.h"
 
-enum page_cache_mode {
-	PCM_WB,
-	PCM_WT,
-	PCM_UC_MINUS,
-	PCM_UC,
-	PCM_WC,
-	PCM_WP,
-	PCM_NR
-};
+enum page_cache_mode { PCM_WB, PCM_WT, PCM_UC_MINUS, PCM_UC, PCM_WC, PCM_WP, PCM_NR };
 
 /* One bit per mode, for the backend's set of accepted modes (pv_mmu->cache_modes). */
 #define PCM_BIT(m) (1u << (m))
 #define PCM_ALL (PCM_BIT(PCM_NR) - 1)
 
-#define _PAGE_PAT (1ull << 7)	      /* in an entry that maps 4 KiB */
+#define _PAGE_PAT (1ull << 7)	     /* in an entry that maps 4 KiB */
 #define _PAGE_PAT_LARGE (1ull << 12) /* in an L2 entry that maps 2 MiB */
 #define _PAGE_CACHE_MASK (_PAGE_PAT | _PAGE_PCD | _PAGE_PWT)
 #define _PAGE_CACHE_MASK_LARGE (_PAGE_PAT_LARGE | _PAGE_PCD | _PAGE_PWT)
@@ -42,7 +34,7 @@ enum page_cache_mode {
 #define PAT_TYPE_WB 0x06ull
 #define PAT_TYPE_UC_MINUS 0x07ull
 #define PAT_LAYOUT                                                                                 \
-	(PAT_TYPE_WB | PAT_TYPE_WT << 8 | PAT_TYPE_UC_MINUS << 16 | PAT_TYPE_UC << 24 |          \
+	(PAT_TYPE_WB | PAT_TYPE_WT << 8 | PAT_TYPE_UC_MINUS << 16 | PAT_TYPE_UC << 24 |            \
 	 PAT_TYPE_WC << 32 | PAT_TYPE_WP << 40 | PAT_TYPE_UC << 48 | PAT_TYPE_UC << 56)
 #define MSR_IA32_PAT 0x277
 
@@ -55,7 +47,8 @@ static inline u64 cachemode_pte_bits(enum page_cache_mode mode)
 /* The mode a 4 KiB entry's bits select (PA6 and PA7 are UC). */
 static inline enum page_cache_mode pte_bits_cachemode(u64 val)
 {
-	unsigned idx = (val & _PAGE_PWT ? 1 : 0) | (val & _PAGE_PCD ? 2 : 0) | (val & _PAGE_PAT ? 4 : 0);
+	unsigned idx =
+	    (val & _PAGE_PWT ? 1 : 0) | (val & _PAGE_PCD ? 2 : 0) | (val & _PAGE_PAT ? 4 : 0);
 
 	return idx < PCM_NR ? (enum page_cache_mode)idx : PCM_UC;
 }
@@ -85,5 +78,14 @@ static inline u64 pgprot_4k_to_large(u64 val)
 #define PAGE_KERNEL_WP (PAGE_KERNEL | _PAGE_PAT | _PAGE_PWT)
 
 extern const char *const cachemode_names[PCM_NR];
+
+/* The mode IA32_PAT's one-byte encoding @type selects; PCM_NR for a reserved encoding. */
+enum page_cache_mode pat_type_cachemode(u64 type);
+
+/*
+ * Write @pat's eight entries PA0..PA7 into @buf as names, "WB WT UC- UC WC WP UC UC" for
+ * PAT_LAYOUT; a reserved encoding shows as its value ("0x2?"). Cut to fit @size (at least 1).
+ */
+void pat_describe(u64 pat, char *buf, size_t size);
 
 #endif
