@@ -10,6 +10,7 @@
 #include "pv/xen/multicall.h"
 #include "pv/ops.h"
 #include "guest/lib/format.h"
+#include "guest/panic.h"
 #include "guest/printk.h"
 #include "guest/x86/extable.h"
 #include "mm/fixmap.h"
@@ -25,7 +26,8 @@ static char why[160];
 /*
  * Map a frame of our own UC at FIX_CACHE_PROBE, never touching it through that mapping, and
  * take the entry out again if Xen took it. The index is unused until then, so no TLB entry
- * can be stale: the probe itself needs no flush. Returns Xen's answer to the first update.
+ * can be stale: the probe itself needs no flush. Returns Xen's answer to the first update;
+ * panics if there is no page to probe with (at boot, that is no memory at all).
  */
 static long probe_uc_entry(u64 *pte)
 {
@@ -35,7 +37,7 @@ static long probe_uc_entry(u64 *pte)
 	long rc;
 
 	if (!page)
-		return -XEN_ENOMEM;
+		panic("xen: no page for the cache-attribute probe, at boot");
 	*pte = pfn_pte(page_to_pfn(page), PAGE_KERNEL_UC).val;
 	pv_counts_snapshot(&before);
 	rc = xen_update_va_mapping_may_fail(va, *pte, UVMF_NONE);
