@@ -12,6 +12,11 @@
 
 static struct boot_info native_boot_info;
 
+/* The boot report's native lines: what the backend set up before there was a console. */
+static const struct boot_hooks native_hooks = {
+    .report = native_pat_report,
+};
+
 asmlinkage void native_start(u32 magic, u32 mbi_phys);
 
 asmlinkage void native_start(u32 magic, u32 mbi_phys)
@@ -25,6 +30,7 @@ asmlinkage void native_start(u32 magic, u32 mbi_phys)
 		panic("native entry: loader magic 0x%x is not multiboot's 0x%x", magic,
 		      MULTIBOOT_BOOTLOADER_MAGIC);
 	multiboot_parse(mbi_phys, &native_boot_info);
+	native_boot_info.hooks = &native_hooks;
 	native_boot_info.phys_addr_bits = cpu_phys_addr_bits();
 	start_kernel(&native_boot_info);
 }

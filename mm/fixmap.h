@@ -22,6 +22,7 @@ enum fixed_addresses {
 	FIX_SHARED_INFO, /* Xen's shared_info page, under PV */
 	FIX_FIRMWARE,	 /* a firmware frame read in passing (mm/firmware_map.c) */
 	FIX_LAPIC,	 /* natively, the local APIC's registers (uncached; every CPU its own) */
+	FIX_CACHE_PROBE, /* under Xen, the boot's one probe of the cache bits (pv/xen/pat.c) */
 	NR_FIXMAPS
 };
 

@@ -39,6 +39,8 @@ enum pv_op {
 	PV_OP_NR
 };
 
+struct pv_counts;
+
 /* Which backend runs: for code that must know (tests, reports), never read from a capability. */
 enum pv_backend_kind { PV_BACKEND_NATIVE, PV_BACKEND_XEN };
 
@@ -64,6 +66,9 @@ struct pv_mmu_ops {
 	 * type, why not, in a phrase for error lines ("Xen refuses ..."). */
 	u32 cache_modes;
 	const char *cache_modes_why;
+	/* What finding cache_modes cost at boot, in operations and backend events (Xen: its
+	 * probing update_va_mapping); NULL when nothing was probed. */
+	const struct pv_counts *cache_modes_probe_cost;
 	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. */
 	bool large_pages;
 

@@ -79,4 +79,13 @@ static inline u64 pgprot_4k_to_large(u64 val)
 
 extern const char *const cachemode_names[PCM_NR];
 
+/* The mode IA32_PAT's one-byte encoding @type selects; PCM_NR for a reserved encoding. */
+enum page_cache_mode pat_type_cachemode(u64 type);
+
+/*
+ * Write @pat's eight entries PA0..PA7 into @buf as names, "WB WT UC- UC WC WP UC UC" for
+ * PAT_LAYOUT; a reserved encoding shows as its value ("0x2?"). Cut to fit @size (at least 1).
+ */
+void pat_describe(u64 pat, char *buf, size_t size);
+
 #endif

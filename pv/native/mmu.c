@@ -93,8 +93,8 @@ static struct pv_mmu_ops native_mmu_ops = {
     .frame_to_pfn = identity,
     .prot_mask = ~0ull,
     .tables_readonly = false,
-    .cache_modes = PCM_ALL,
-    .large_pages = true, /* PAE honours PS in an L2 entry whatever CR4.PSE says */
+    .cache_modes = PCM_ALL, /* until native_pv_init() asks the CPU */
+    .large_pages = true,    /* PAE honours PS in an L2 entry whatever CR4.PSE says */
     .alloc_table = native_alloc_table,
     .set_pte = table_set_pte,
     .set_pte_va = table_set_pte_va,
@@ -173,6 +173,7 @@ void native_pv_init(void)
 		native_mmu_ops.prot_mask &= ~_PAGE_GLOBAL;
 	if (!have_nx)
 		native_mmu_ops.prot_mask &= ~_PAGE_NX;
+	native_mmu_ops.cache_modes = native_pat_init(&native_mmu_ops.cache_modes_why);
 	pv_branches_patch_native();
 	pv_mmu = &native_mmu_ops;
 	pv_cpu = &native_cpu_ops;

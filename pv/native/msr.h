@@ -1,4 +1,4 @@
-/* Model-specific registers, for the native backend (the APIC base, EFER). */
+/* Model-specific registers for the native backend: the APIC base, EFER, IA32_PAT (pv/pat.h). */
 #ifndef PV_NATIVE_MSR_H
 #define PV_NATIVE_MSR_H
 

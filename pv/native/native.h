@@ -14,6 +14,16 @@
 void native_pv_init(void);
 void native_timer_start(void (*tick)(void), u64 period_ns);
 void native_idle_halt(void);
+/*
+ * Memory types (pat.c). On the boot CPU, before anything maps memory with a type: program
+ * IA32_PAT with PAT_LAYOUT if the CPU has PAT; return the types an entry may carry
+ * (PCM_BIT()s) and set @why to what is missing (NULL when every type works).
+ */
+u32 native_pat_init(const char **why);
+/* The same on each other CPU as it comes up; panics if the MSR does not take the layout. */
+void native_pat_init_cpu(unsigned cpu);
+/* The boot report's PAT line, from the boot CPU's MSR as read back. */
+void native_pat_report(void);
 
 /* The shootdown (shootdown.c): IPIs to the other CPUs of @mask, a wait for their acks. */
 void native_flush_tlb_multi(const cpumask_t *mask, u32 vaddr);

@@ -161,7 +161,8 @@ asmlinkage void native_ap_entry(void)
 	traps_init_cpu(cpu); /* %fs first: the operations below count on this CPU's counters */
 	__atomic_store_n(&ap_boot_taken, cpu + 1, __ATOMIC_RELEASE);
 	pv_load_cr3(kernel_pud_pfn);
-	native_write_cr4(cr4); /* global pages as on the boot CPU */
+	native_write_cr4(cr4);	  /* global pages as on the boot CPU */
+	native_pat_init_cpu(cpu); /* memory types as on the boot CPU, before anything uses one */
 	lapic_cpu_init();
 	smp_ap_start(cpu);
 }

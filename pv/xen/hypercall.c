@@ -29,6 +29,11 @@ static const char *errno_name(long rc)
 	return "unknown error";
 }
 
+const char *xen_errno_name(long rc)
+{
+	return errno_name(rc);
+}
+
 /* Hypercalls whose first argument is a command: counted per command too. */
 static bool takes_command(unsigned nr)
 {
@@ -129,6 +134,12 @@ void xen_mmuext_op(struct mmuext_op *op, unsigned count)
 		      done, op[done < count ? done : 0].cmd,
 		      (unsigned long)op[done < count ? done : 0].arg1.mfn, count, rc,
 		      errno_name(rc), done);
+}
+
+long xen_update_va_mapping_may_fail(u32 vaddr, u64 pte, u32 flags)
+{
+	return raw_hypercall(__HYPERVISOR_update_va_mapping, vaddr, (u32)pte, (u32)(pte >> 32),
+			     flags, 0);
 }
 
 void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags)

@@ -52,6 +52,12 @@ u64 xen_count_mmuext_cmd(unsigned cmd);
 void xen_mmu_update(mmu_update_t *req, unsigned count);
 void xen_mmuext_op(struct mmuext_op *op, unsigned count);
 void xen_update_va_mapping(u32 vaddr, u64 pte, u32 flags);
+/*
+ * update_va_mapping whose failure is an answer, not a bug (a probe of what Xen accepts):
+ * counted like any call, Xen's result returned (0 or -XEN_E*), nothing printed. The caller
+ * reports a failure it did not expect with the call, its arguments and xen_errno_name().
+ */
+long xen_update_va_mapping_may_fail(u32 vaddr, u64 pte, u32 flags);
 void xen_multicall(multicall_entry_t *calls, unsigned count);
 void xen_set_trap_table(const trap_info_t *table);
 void xen_callback_register(struct callback_register *cb);
@@ -81,6 +87,9 @@ bool xen_vcpu_exists(unsigned vcpu);
 long xen_console_write(const char *s, unsigned len);
 /* SCHEDOP_shutdown: does not return. */
 void xen_shutdown(unsigned reason) __noreturn;
+
+/* The name of Xen's error @rc (negative), as <xen/errno.h> spells it: "EINVAL". */
+const char *xen_errno_name(long rc);
 
 /* Count a call Xen ran inside a multicall (multicall.c reports each entry it issued). */
 void xen_count_batched(const multicall_entry_t *e);

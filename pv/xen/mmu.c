@@ -275,6 +275,13 @@ void xen_mmu_init(void)
 	pv_mmu = &xen_mmu_ops;
 }
 
+void xen_mmu_set_cache_modes(u32 modes, const char *why, const struct pv_counts *probe_cost)
+{
+	xen_mmu_ops.cache_modes = modes | PCM_BIT(PCM_WB);
+	xen_mmu_ops.cache_modes_why = why;
+	xen_mmu_ops.cache_modes_probe_cost = probe_cost;
+}
+
 /* Apply pvmmu= once the command line is parsed. */
 void xen_mmu_configure(void)
 {

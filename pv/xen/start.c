@@ -170,7 +170,7 @@ static void publish_counters(void)
 	xenstore_write("data/pvkmap/version", num);
 }
 
-/* The kernel's tree is live: map shared_info, then give Xen's boot tables back. */
+/* The kernel's tree is live: map shared_info, give Xen's boot tables back, probe types. */
 static void xen_mm_ready(void)
 {
 	u32 va = fix_to_virt(FIX_SHARED_INFO);
@@ -197,6 +197,7 @@ static void xen_mm_ready(void)
 	}
 	pgtable_forget_table_frames(boot_tables_pfn, xen_start_info.nr_pt_frames);
 	publish_counters();
+	xen_probe_cache_modes(); /* the fixmap exists and nothing else runs yet */
 }
 
 static u64 reserved_ram_pages(pfn_t start, pfn_t end)

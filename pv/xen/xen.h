@@ -91,6 +91,15 @@ void xen_send_ipi(unsigned cpu, unsigned kind);
 /* The MMU backend (mmu.c). */
 void xen_mmu_init(void);
 void xen_mmu_configure(void);
+struct pv_counts;
+/* Set the memory types entries may carry (pv_mmu->cache_modes and its why), from pat.c. */
+void xen_mmu_set_cache_modes(u32 modes, const char *why, const struct pv_counts *probe_cost);
+/*
+ * Once the kernel's tables are live and the fixmap exists (pat.c): check Xen's PAT is its PV
+ * layout and probe whether Xen takes cache bits in this domain's L1 entries, then set
+ * cache_modes and print one "cache attributes:" line. Never fails: WB is always there.
+ */
+void xen_probe_cache_modes(void);
 /* MMUEXT_INVLPG_ALL: @vaddr out of every vCPU's TLB (the shootdown benchmarks compare it). */
 void xen_flush_all_vcpus(u32 vaddr);
 
