@@ -9,6 +9,7 @@
 #include "guest/printk.h"
 #include "guest/sched.h"
 #include "guest/smp.h"
+#include "mm/directmap.h"
 #include "mm/highmem.h"
 #include "mm/init.h"
 #include "pv/counters.h"
@@ -28,6 +29,8 @@ void start_kernel(struct boot_info *bi)
 	if (bi->hooks && bi->hooks->options_parsed)
 		bi->hooks->options_parsed();
 
+	if (boot_options.directmap_4k)
+		directmap_force_4k("directmap=4k");
 	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, bi->hypervisor_start);
 	if (bi->hooks && bi->hooks->mm_ready)
 		bi->hooks->mm_ready();

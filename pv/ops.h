@@ -64,8 +64,10 @@ struct pv_mmu_ops {
 	 * type, why not, in a phrase for error lines ("Xen refuses ..."). */
 	u32 cache_modes;
 	const char *cache_modes_why;
-	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. */
+	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. When
+	 * they may not, why not, in a phrase for the boot report ("Xen PV has no ..."). */
 	bool large_pages;
+	const char *large_pages_why;
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);
