@@ -140,7 +140,7 @@ static void split_costs_exactly_once(struct ktest *t)
 		d.ev[PV_EV_SPLITS]);
 
 	if (!KT_EXPECT(t, ptep != NULL) || !KT_EXPECT(t, ptep == lookup_pte(page_va(&r, 5))))
-		return;
+		goto out;
 	KT_EXPECT(t, !directmap_is_large(r.va));
 	for (unsigned i = 0; i < PTRS_PER_PTE; i++) {
 		pte_t e = *(ptep - 5 + i);
@@ -162,6 +162,7 @@ static void split_costs_exactly_once(struct ktest *t)
 	KT_EXPECT(t, directmap_pte(mm_layout.high_memory) == NULL);
 	expect_nothing(t, &s);
 	KT_EXPECT(t, again == ptep + 95);
+out:
 	region_put(t, &r);
 }
 
@@ -182,7 +183,7 @@ static void restored_entry_merges_back(struct ktest *t)
 		return;
 	directmap_sizes(&b4k, &b2m);
 	if (!KT_EXPECT(t, directmap_pte(page_va(&r, 7)) != NULL))
-		return;
+		goto out;
 	set_entry(&r, 7, PAGE_KERNEL_RO);
 	KT_EXPECT(t, probe_write_u32((void *)(uintptr_t)page_va(&r, 7), 1) != 0);
 	pv_counts_snapshot(&s);
@@ -213,6 +214,7 @@ static void restored_entry_merges_back(struct ktest *t)
 	directmap_try_merge(r.va, PTRS_PER_PTE);
 	directmap_try_merge(PAGE_OFFSET, PTRS_PER_PTE); /* 4 KiB from boot, never split */
 	expect_nothing(t, &s);
+out:
 	region_put(t, &r);
 }
 
@@ -229,7 +231,7 @@ static void differing_entries_do_not_merge(struct ktest *t)
 	if (!region_get(t, &r))
 		return;
 	if (!KT_EXPECT(t, (p0 = directmap_pte(r.va)) != NULL))
-		return;
+		goto out;
 	p1 = p0 + 1;
 
 	set_entry(&r, 300, pgprot_cachemode(PAGE_KERNEL, PCM_WT));
@@ -254,6 +256,7 @@ static void differing_entries_do_not_merge(struct ktest *t)
 	KT_EXPECT(t, !directmap_is_large(r.va));
 	set_entry(&r, 0, PAGE_KERNEL);
 	set_entry(&r, 1, PAGE_KERNEL);
+out:
 	region_put(t, &r);
 }
 
@@ -272,7 +275,7 @@ static void cache_mode_survives_merge_and_split(struct ktest *t)
 	if (!region_get(t, &r))
 		return;
 	if (!KT_EXPECT(t, directmap_pte(r.va) != NULL))
-		return;
+		goto out;
 	for (unsigned i = 0; i < PTRS_PER_PTE; i++)
 		pv_set_pte(lookup_pte(page_va(&r, i)), pfn_pte(r.pfn + i, wc));
 	flush_tlb_kernel_all();
@@ -283,13 +286,14 @@ static void cache_mode_survives_merge_and_split(struct ktest *t)
 		KT_EXPECT_EQ(t, pmd_large_prot(*slot), wc);
 	}
 	ptep = directmap_pte(page_va(&r, 9));
-	if (KT_EXPECT(t, ptep != NULL)) {
-		KT_EXPECT_EQ(t, pte_prot(*ptep), wc);
-		KT_EXPECT_EQ(t, pte_bits_cachemode(ptep->val), PCM_WC);
-	}
+	if (!KT_EXPECT(t, ptep != NULL))
+		goto out;
+	KT_EXPECT_EQ(t, pte_prot(*ptep), wc);
+	KT_EXPECT_EQ(t, pte_bits_cachemode(ptep->val), PCM_WC);
 	for (unsigned i = 0; i < PTRS_PER_PTE; i++)
 		pv_set_pte(lookup_pte(page_va(&r, i)), pfn_pte(r.pfn + i, PAGE_KERNEL));
 	flush_tlb_kernel_all();
+out:
 	region_put(t, &r);
 }
 
