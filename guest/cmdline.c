@@ -23,6 +23,7 @@ void boot_options_default(struct boot_options *o)
 	o->kmap_lazy = false;
 	o->kmap_debug = true;
 	o->pagealloc_debug = false;
+	o->directmap_4k = false;
 }
 
 bool parse_size(const char *s, u64 *out)
@@ -130,6 +131,14 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			o->pagealloc_debug = false;
 		else
 			return bad(key, val ? val : "", "not on or off", "off");
+	} else if (!strcmp(key, "directmap")) {
+		/* Either case, as sizes take 256m or 256M. */
+		if (val && (!strcmp(val, "2m") || !strcmp(val, "2M")))
+			o->directmap_4k = false;
+		else if (val && (!strcmp(val, "4k") || !strcmp(val, "4K")))
+			o->directmap_4k = true;
+		else
+			return bad(key, val ? val : "", "not 2m or 4k", "2m");
 	} else if (!strcmp(key, "testcpus")) {
 		if (val && !strcmp(val, "all"))
 			o->test_every_cpu = true;

@@ -29,6 +29,7 @@ struct boot_options {
 	unsigned max_cpus;     /* maxcpus=: bring up at most this many CPUs (0 = all offered) */
 	bool test_every_cpu;   /* testcpus=all|boot: the self-tests on every CPU, or on CPU 0 */
 	bool pagealloc_debug;  /* pagealloc_debug=on|off: free lowmem out of the direct map */
+	bool directmap_4k;     /* directmap=2m|4k: lowmem direct map in 2 MiB pages where it can */
 };
 
 #define MEM_LIMIT_MIN MiB(16)
@@ -36,7 +37,7 @@ struct boot_options {
 extern struct boot_options boot_options;
 
 /* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched, kmap=strict,
- * kmap_debug=on. */
+ * kmap_debug=on, directmap=2m. */
 void boot_options_default(struct boot_options *o);
 /*
  * Say in one line when the command line was cut: @len bytes passed into a buffer of @size,

@@ -16,7 +16,9 @@ static void cmdline_parses_good_values(struct ktest *t)
 {
 	unsigned p;
 	struct boot_options o =
-	    parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 pvmmu=writable ", &p);
+	    parsed("  mem=512M vmalloc=256m   test=buddy,zones loglevel=4 pvmmu=writable "
+		   "directmap=4k ",
+		   &p);
 
 	KT_EXPECT_EQ(t, p, 0);
 	KT_EXPECT_EQ(t, o.mem_limit, MiB(512));
@@ -24,8 +26,10 @@ static void cmdline_parses_good_values(struct ktest *t)
 	KT_EXPECT(t, !strcmp(o.test, "buddy,zones"));
 	KT_EXPECT_EQ(t, o.loglevel, 4);
 	KT_EXPECT_EQ(t, o.pvmmu, PVMMU_WRITABLE);
-	o = parsed("mem=6G vmalloc=8192K", &p);
+	KT_EXPECT(t, o.directmap_4k);
+	o = parsed("mem=6G vmalloc=8192K directmap=4K directmap=2M", &p);
 	KT_EXPECT_EQ(t, p, 0);
+	KT_EXPECT(t, !o.directmap_4k);
 	KT_EXPECT_EQ(t, o.mem_limit, GiB(6));
 	KT_EXPECT_EQ(t, o.vmalloc_size, MiB(8));
 }
@@ -41,18 +45,24 @@ static void cmdline_empty_keeps_defaults(struct ktest *t)
 	KT_EXPECT(t, !strcmp(o.test, "all"));
 	KT_EXPECT_EQ(t, o.loglevel, 7);
 	KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
+	KT_EXPECT(t, !o.directmap_4k);
 }
 
 /* Each bad value is one problem, and the option keeps its default. */
 static void cmdline_bad_values_keep_defaults(struct ktest *t)
 {
 	static const char *const bad[] = {
-	    "mem=abc",	  "mem=",	  "mem",
-	    "mem=12Q",	  "mem=1M",	  "mem=99999999999999999999G",
-	    "vmalloc=1M", "vmalloc=2G",	  "vmalloc=x",
-	    "loglevel=9", "loglevel=-1",  "loglevel=3K",
-	    "test=",	  "pvmmu=",	  "pvmmu=fast",
-	    "kmap=fast",  "kmap_debug=1", "pagealloc_debug=yes",
+	    "mem=abc",	    "mem=",
+	    "mem",	    "mem=12Q",
+	    "mem=1M",	    "mem=99999999999999999999G",
+	    "vmalloc=1M",   "vmalloc=2G",
+	    "vmalloc=x",    "loglevel=9",
+	    "loglevel=-1",  "loglevel=3K",
+	    "test=",	    "pvmmu=",
+	    "pvmmu=fast",   "kmap=fast",
+	    "kmap_debug=1", "directmap=1g",
+	    "directmap",    "directmap=4kb",
+	    "directmap=",   "pagealloc_debug=yes",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -68,6 +78,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 		KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
 		KT_EXPECT(t, !o.kmap_lazy && o.kmap_debug);
 		KT_EXPECT(t, !o.pagealloc_debug);
+		KT_EXPECT(t, !o.directmap_4k);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "guest/printk.h"
 #include "guest/sched.h"
 #include "guest/smp.h"
+#include "mm/directmap.h"
 #include "mm/highmem.h"
 #include "mm/init.h"
 #include "mm/pagealloc_debug.h"
@@ -29,6 +30,11 @@ void start_kernel(struct boot_info *bi)
 	if (bi->hooks && bi->hooks->options_parsed)
 		bi->hooks->options_parsed();
 
+	if (boot_options.directmap_4k)
+		directmap_force_4k("directmap=4k");
+	/* Every free and allocation changes an entry: no 2 MiB page to split on a free. */
+	if (boot_options.pagealloc_debug)
+		directmap_force_4k("pagealloc_debug=on");
 	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, bi->hypervisor_start);
 	if (bi->hooks && bi->hooks->mm_ready)
 		bi->hooks->mm_ready();

@@ -10,20 +10,47 @@
 extern char _text[], _etext[], _rodata[], _erodata[];
 
 /*
- * One set_pte per lowmem frame, one set_pmd per page table, one PDPT entry, every table
- * frame (PDPT and page directory included) prepared once, one pin, one switch, one flush.
+ * The 2 MiB regions paging_init() should have mapped with one entry each, worked out from
+ * the layout alone: those wholly inside lowmem with no text or rodata boundary strictly
+ * inside them (a boundary at a region's start does not split it). None when the map is 4
+ * KiB only.
+ */
+static u32 expected_large_regions(const struct mm_layout *l)
+{
+	const u32 bounds[] = {(u32)(uintptr_t)_text, (u32)(uintptr_t)_etext,
+			      (u32)(uintptr_t)_rodata, (u32)(uintptr_t)_erodata};
+	u32 n = 0;
+
+	if (directmap_4k_only_why())
+		return 0;
+	for (u32 v = PAGE_OFFSET; v + PMD_SIZE <= l->high_memory; v += PMD_SIZE) {
+		bool boundary = false;
+
+		for (unsigned i = 0; i < ARRAY_SIZE(bounds); i++)
+			boundary |= bounds[i] > v && bounds[i] < v + PMD_SIZE;
+		n += !boundary;
+	}
+	return n;
+}
+
+/*
+ * One set_pmd per 2 MiB entry, one set_pte per lowmem frame outside them, one set_pmd per
+ * page table, one PDPT entry, every table frame (PDPT and page directory included) prepared
+ * once, one pin, one switch, one flush.
  */
 static void directmap_built_with_exact_counts(struct ktest *t)
 {
 	const struct mm_layout *l = &mm_layout;
+	u32 large = expected_large_regions(l);
 	u32 tables =
-	    directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) +
+	    directmap_tables_for(PAGE_OFFSET, l->high_memory - 1) - large +
 	    directmap_tables_for(l->pkmap_base, l->pkmap_base + LAST_PKMAP * PAGE_SIZE - 1) +
 	    directmap_tables_for(l->fixaddr_start, l->fixaddr_top);
 
-	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE], l->max_low_pfn);
+	KT_EXPECT_EQ(t, directmap_stats.large_entries, large);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PTE], l->max_low_pfn - large * PTRS_PER_PTE);
 	KT_EXPECT_EQ(t, directmap_stats.page_tables, tables);
-	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PMD], tables);
+	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PMD], tables + large);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_SET_PUD], 1);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_ALLOC_TABLE], tables + 2);
 	KT_EXPECT_EQ(t, directmap_stats.ops[PV_PIN], 1);
@@ -35,13 +62,14 @@ static void directmap_built_with_exact_counts(struct ktest *t)
 		     directmap_stats.ops[PV_SET_PTE_VA] + directmap_stats.ops[PV_PTE_CLEAR] +
 			 directmap_stats.ops[PV_FLUSH_ONE] + directmap_stats.ops[PV_FLUSH_LOCAL],
 		     0);
-	kt_info("direct map: %u PTEs, %u page tables", l->max_low_pfn, tables);
+	kt_info("direct map: %u PTEs, %u 2 MiB entries, %u page tables",
+		l->max_low_pfn - large * PTRS_PER_PTE, large, tables);
 }
 
 /*
- * Every lowmem frame is readable at its direct-map address and maps back to its frame, but
- * for pages taken out of the direct map (pagealloc_debug's free pages): those have no
- * address and their entry is not present.
+ * Every lowmem frame is readable at its direct-map address and maps back to its frame,
+ * whichever page size maps it, but for pages taken out of the direct map (pagealloc_debug's
+ * free pages): those have no address and no present entry.
  */
 static void directmap_maps_every_lowmem_page(struct ktest *t)
 {
@@ -50,23 +78,45 @@ static void directmap_maps_every_lowmem_page(struct ktest *t)
 	for (pfn_t pfn = 0; pfn < mm_layout.max_low_pfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 		u32 *va = phys_to_virt(PFN_PHYS(pfn));
-		pte_t *ptep = lookup_pte((u32)(uintptr_t)va);
+		bool present;
+		pfn_t mapped;
+		u64 prot;
 		u32 v;
 
+		present =
+		    lookup_mapping((u32)(uintptr_t)va, &mapped, &prot) && (prot & _PAGE_PRESENT);
 		if (page->flags & PG_unmapped) {
 			out++;
-			out_but_mapped +=
-			    page_address(page) != NULL || (ptep && pte_present(*ptep));
+			out_but_mapped += page_address(page) != NULL || present;
 			continue;
 		}
 		unreadable += probe_read_u32(va, &v) != 0 || page_address(page) != va;
-		wrong_frame += !ptep || !pte_present(*ptep) || pte_pfn(*ptep) != pfn;
+		wrong_frame += !present || mapped != pfn;
 	}
 	KT_EXPECT_EQ(t, unreadable, 0);
 	KT_EXPECT_EQ(t, wrong_frame, 0);
 	KT_EXPECT_EQ(t, out_but_mapped, 0);
 	if (out)
 		kt_info("%llu pages out of the direct map", out);
+}
+
+/*
+ * DirectMap4k/2M as directmap_sizes() reports them match the tree: 2 MiB for each large
+ * entry over lowmem, 4 KiB for every other lowmem frame, together all of lowmem.
+ */
+static void directmap_sizes_match_the_tree(struct ktest *t)
+{
+	u64 b4k, b2m, large = 0;
+
+	for (u32 v = PAGE_OFFSET; v < mm_layout.high_memory; v += PMD_SIZE)
+		large += directmap_is_large(v);
+	directmap_sizes(&b4k, &b2m);
+	KT_EXPECT_EQ(t, b2m, large * PMD_SIZE);
+	KT_EXPECT_EQ(t, b4k + b2m, (u64)mm_layout.max_low_pfn * PAGE_SIZE);
+	KT_EXPECT_EQ(t, b4k + b2m, mm_layout.high_memory - PAGE_OFFSET);
+	if (directmap_4k_only_why())
+		KT_EXPECT_EQ(t, b2m, 0);
+	kt_info("DirectMap4k %llu KiB, DirectMap2M %llu KiB", b4k >> 10, b2m >> 10);
 }
 
 /*
@@ -127,6 +177,6 @@ static void page_address_is_null_for_highmem(struct ktest *t)
 
 KTEST_SUITE(directmap, KTEST_CASE(directmap_built_with_exact_counts),
 	    KTEST_CASE(directmap_maps_every_lowmem_page),
-	    KTEST_CASE(directmap_protects_kernel_text),
+	    KTEST_CASE(directmap_sizes_match_the_tree), KTEST_CASE(directmap_protects_kernel_text),
 	    KTEST_CASE(directmap_has_no_identity_or_stray_mappings),
 	    KTEST_CASE(page_address_is_null_for_highmem));

@@ -88,6 +88,7 @@ void mm_report(void)
 
 	memmap_print(&boot_memmap);
 	layout_print(&mm_layout);
+	directmap_print();
 	zones_print();
 	cprintf("Memory: %llu MiB LOWMEM, %llu MiB HIGHMEM, %llu KiB boot allocations "
 		"(page tables, mem_map)\n",

@@ -80,3 +80,30 @@ void pgtable_free_frame(struct page *page)
 		__free_pages(page, 0);
 	}
 }
+
+bool lookup_large(u32 vaddr, pmd_t **slot)
+{
+	if (vaddr < PAGE_OFFSET || !kernel_pmd || !pmd_large(kernel_pmd[pmd_index(vaddr)]))
+		return false;
+	if (slot)
+		*slot = &kernel_pmd[pmd_index(vaddr)];
+	return true;
+}
+
+bool lookup_mapping(u32 vaddr, pfn_t *pfn, u64 *prot)
+{
+	pmd_t *pmdp;
+	pte_t *ptep;
+
+	if (lookup_large(vaddr, &pmdp)) {
+		*pfn = pmd_large_pfn(*pmdp) + pte_index(vaddr);
+		*prot = pmd_large_prot(*pmdp);
+		return true;
+	}
+	ptep = lookup_pte(vaddr);
+	if (!ptep || !pte_present(*ptep))
+		return false;
+	*pfn = pte_pfn(*ptep);
+	*prot = pte_prot(*ptep);
+	return true;
+}

@@ -32,6 +32,17 @@ static inline pmd_t pmd_make_table(pfn_t pt_pfn)
 	return (pmd_t){(pv_pfn_to_frame(pt_pfn) << PAGE_SHIFT) | PAGE_TABLE};
 }
 
+/*
+ * An L2 entry mapping the 2 MiB from @pfn (a multiple of 512) with @prot, a protection in
+ * the 4 KiB format: in a 2 MiB entry bit 7 is PSE and the PAT bit moves to bit 12
+ * (SDM vol. 3 11.12.3), which pgprot_4k_to_large() does.
+ */
+static inline pmd_t pmd_make_large(pfn_t pfn, u64 prot)
+{
+	return (pmd_t){(pv_pfn_to_frame(pfn) << PAGE_SHIFT) |
+		       pgprot_4k_to_large((prot & _PAGE_PRESENT) | pgprot_masked(prot))};
+}
+
 static inline pud_t pud_make_table(pfn_t pmd_pfn)
 {
 	return (pud_t){(pv_pfn_to_frame(pmd_pfn) << PAGE_SHIFT) | PAGE_PDPT};
@@ -47,13 +58,53 @@ static inline pfn_t pmd_pfn(pmd_t pmd)
 	return (pfn_t)pv_frame_to_pfn((pmd.val & PTE_FRAME_MASK) >> PAGE_SHIFT);
 }
 
+/* A 2 MiB entry's frame: bits 21..51; bit 12 is PAT and 13..20 must be zero. */
+#define PMD_LARGE_FRAME_MASK 0x000fffffffe00000ull
+
+static inline bool pmd_large(pmd_t pmd)
+{
+	return (pmd.val & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE);
+}
+
+/* The first frame a 2 MiB entry maps. */
+static inline pfn_t pmd_large_pfn(pmd_t pmd)
+{
+	return (pfn_t)pv_frame_to_pfn((pmd.val & PMD_LARGE_FRAME_MASK) >> PAGE_SHIFT);
+}
+
+/* A 2 MiB entry's protection in the 4 KiB format (PAT at bit 7, no PSE): what its 512
+ * frames would carry in a page table. */
+static inline u64 pmd_large_prot(pmd_t pmd)
+{
+	return pgprot_large_to_4k(pmd.val & ~PMD_LARGE_FRAME_MASK);
+}
+
+/* A 4 KiB entry's bits other than its frame. */
+static inline u64 pte_prot(pte_t pte)
+{
+	return pte.val & ~PTE_FRAME_MASK;
+}
+
 /* The kernel's PDPT and the page directory of its top gigabyte (PDPT slot 3). */
 extern pud_t *kernel_pud;
 extern pmd_t *kernel_pmd;
 extern pfn_t kernel_pud_pfn, kernel_pmd_pfn;
 
-/* The L1 entry for kernel address @vaddr, or NULL when no page table covers it. */
+/*
+ * The L1 entry for kernel address @vaddr, or NULL when no page table covers it: also where
+ * a 2 MiB entry maps @vaddr (lookup_large() finds that one).
+ */
 pte_t *lookup_pte(u32 vaddr);
+/*
+ * Whether a present 2 MiB entry maps kernel address @vaddr; if so and @slot is not NULL,
+ * *@slot points at that entry. For readers of the direct map, which may use either size.
+ */
+bool lookup_large(u32 vaddr, pmd_t **slot);
+/*
+ * What kernel address @vaddr maps at either page size: true with its frame in *@pfn and its
+ * protection in the 4 KiB format (pmd_large_prot()) in *@prot, false if nothing maps it.
+ */
+bool lookup_mapping(u32 vaddr, pfn_t *pfn, u64 *prot);
 
 /*
  * Frames in use as page tables (the kernel's tree, a loader's boot tables), so the direct

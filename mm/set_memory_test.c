@@ -46,13 +46,45 @@ static pte_t *direct_entry(struct page *page)
 	return lookup_pte(va_of(page));
 }
 
-/* The entry behind kernel address @va: present, mapping @pfn, with mode @mode. */
+/* Kernel address @va maps @pfn present with mode @mode, at either page size. */
 static bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
 {
-	pte_t *ptep = lookup_pte(va);
+	pfn_t mapped;
+	u64 prot;
 
-	return ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn &&
-	       pte_bits_cachemode(ptep->val) == mode;
+	return lookup_mapping(va, &mapped, &prot) && (prot & _PAGE_PRESENT) && mapped == pfn &&
+	       pte_bits_cachemode(prot) == mode;
+}
+
+/* The direct map is made of 2 MiB entries where it can be (natively, not directmap=4k). */
+static bool large_map(void)
+{
+	return !directmap_4k_only_why();
+}
+
+/* Flush operations one shootdown of every online CPU counts (mm/tlbflush.c). */
+static u64 shootdown_ops(void)
+{
+	unsigned n = nr_cpus_online;
+
+	if (n == 1)
+		return 1;
+	return pv_mmu->kind == PV_BACKEND_XEN ? 1 : n + 1; /* MULTI, plus each CPU's flush */
+}
+
+static u64 flush_ops(const struct pv_counts *d)
+{
+	return d->op[PV_FLUSH_ONE] + d->op[PV_FLUSH_ALL] + d->op[PV_FLUSH_MULTI] +
+	       d->op[PV_FLUSH_LOCAL];
+}
+
+/* A split or a merge: one L2 entry, and one full shootdown (counted by their events). */
+static void expect_splits_merges(struct ktest *t, const struct pv_counts *d, bool split, bool merge)
+{
+	KT_EXPECT_EQ(t, d->ev[PV_EV_SPLITS], split);
+	KT_EXPECT_EQ(t, d->ev[PV_EV_MERGES], merge);
+	KT_EXPECT_EQ(t, d->op[PV_ALLOC_TABLE], split);
+	KT_EXPECT_EQ(t, d->op[PV_SET_PMD], (u64)split + merge);
 }
 
 /*
@@ -74,14 +106,6 @@ static void expect_one_shootdown(struct ktest *t, const struct pv_counts *d, uns
 		     entries && pv_mmu->kind == PV_BACKEND_NATIVE ? n - 1 : 0);
 }
 
-/* What a split of the 2 MiB entry costs, if @va was under one (mm/directmap.c). */
-static void expect_split_if(struct ktest *t, const struct pv_counts *d, bool was_large)
-{
-	KT_EXPECT_EQ(t, d->ev[PV_EV_SPLITS], was_large);
-	KT_EXPECT_EQ(t, d->op[PV_ALLOC_TABLE], was_large);
-	KT_EXPECT_EQ(t, d->op[PV_SET_PMD], was_large ? 1 : 0);
-}
-
 /*
  * set_memory_uc on 1, 16 and 512 pages of one 2 MiB range: natively one set_pte per page
  * in one lazy section and one shootdown (after the split, when the range was one entry),
@@ -96,8 +120,8 @@ static void set_memory_uc_exact_counts(struct ktest *t)
 	if (!b)
 		return;
 	for (unsigned s = 0; s < ARRAY_SIZE(sizes); s++) {
-		u32 n = sizes[s], split_entries;
-		bool was_large = !direct_entry(b);
+		u32 n = sizes[s];
+		bool was_large = !direct_entry(b), whole = n == BLOCK_PAGES;
 		struct pv_counts before, d;
 		unsigned bad = 0;
 		int ret;
@@ -114,19 +138,16 @@ static void set_memory_uc_exact_counts(struct ktest *t)
 			continue;
 		}
 		KT_EXPECT_EQ(t, ret, 0);
-		expect_split_if(t, &d, was_large);
-		split_entries = was_large ? BLOCK_PAGES : 0;
-		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], split_entries + n);
+		/* A 2 MiB entry splits first; 512 pages, all UC now, merge back as one UC entry. */
+		expect_splits_merges(t, &d, was_large, was_large && whole);
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], (was_large ? BLOCK_PAGES : 0) + n);
 		KT_EXPECT_EQ(t, d.op[PV_LAZY_ENTER], 1);
 		KT_EXPECT_EQ(t, d.op[PV_LAZY_LEAVE], 1);
 		KT_EXPECT_EQ(t, d.op[PV_PTE_CLEAR] + d.op[PV_SET_PTE_VA], 0);
-		/* The split's own flush comes before the change's. */
-		if (!was_large) {
+		if (!was_large)
 			expect_one_shootdown(t, &d, n);
-		} else {
-			KT_EXPECT_EQ(
-			    t, d.op[PV_FLUSH_ALL] + d.op[PV_FLUSH_MULTI] + d.op[PV_FLUSH_ONE], 2);
-		}
+		else
+			KT_EXPECT_EQ(t, flush_ops(&d), (2 + whole) * shootdown_ops());
 		for (u32 i = 0; i < BLOCK_PAGES; i++) {
 			struct page *p = b + i;
 			enum page_cache_mode want = i < n ? PCM_UC : PCM_WB;
@@ -136,17 +157,22 @@ static void set_memory_uc_exact_counts(struct ktest *t)
 			       page_cachemode(p) != want;
 		}
 		KT_EXPECT_EQ(t, bad, 0);
-		kt_info("set_memory_uc(%u pages): %llu set_pte, %llu splits, %llu flushes", n,
-			d.op[PV_SET_PTE], d.ev[PV_EV_SPLITS],
-			d.op[PV_FLUSH_ONE] + d.op[PV_FLUSH_ALL] + d.op[PV_FLUSH_MULTI]);
+		kt_info("set_memory_uc(%u pages): %llu set_pte, %llu splits, %llu merges, %llu "
+			"flush ops",
+			n, d.op[PV_SET_PTE], d.ev[PV_EV_SPLITS], d.ev[PV_EV_MERGES], flush_ops(&d));
 
+		/* Back to WB: a merged UC entry splits again; the range is whole WB: it merges. */
+		was_large = !direct_entry(b);
 		pv_counts_snapshot(&before);
 		KT_EXPECT_EQ(t, set_memory_wb(va_of(b), n), 0);
 		pv_counts_since(&before, &d);
-		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], n);
-		KT_EXPECT_EQ(t, d.ev[PV_EV_SPLITS], 0);
-		KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB) || !direct_entry(b));
+		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], (was_large ? BLOCK_PAGES : 0) + n);
+		expect_splits_merges(t, &d, was_large, large_map());
+		KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB));
+		KT_EXPECT(t, maps_as(va_of(b + BLOCK_PAGES - 1), page_to_pfn(b) + BLOCK_PAGES - 1,
+				     PCM_WB));
 		KT_EXPECT_EQ(t, memtype_lookup(page_to_pfn(b), NULL), PCM_WB);
+		KT_EXPECT_EQ(t, !direct_entry(b), large_map());
 	}
 	__free_pages(b, BLOCK_ORDER);
 }
@@ -320,12 +346,14 @@ static void kernel_map_pages_exact_counts(struct ktest *t)
 		pv_counts_snapshot(&before);
 		kernel_map_pages(b, n, false);
 		pv_counts_since(&before, &d);
-		expect_split_if(t, &d, was_large);
+		expect_splits_merges(t, &d, was_large, false);
 		KT_EXPECT_EQ(t, d.op[PV_PTE_CLEAR], n);
 		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], was_large ? BLOCK_PAGES : 0);
 		KT_EXPECT_EQ(t, d.op[PV_LAZY_ENTER], 1);
 		if (!was_large)
 			expect_one_shootdown(t, &d, n);
+		else
+			KT_EXPECT_EQ(t, flush_ops(&d), 2 * shootdown_ops());
 		KT_EXPECT(t, (b->flags & PG_unmapped) && (b[n - 1].flags & PG_unmapped));
 		KT_EXPECT(t, n == BLOCK_PAGES || !(b[n].flags & PG_unmapped));
 		KT_EXPECT(t, page_address(b) == NULL);
@@ -356,8 +384,10 @@ static void kernel_map_pages_exact_counts(struct ktest *t)
 		pv_counts_snapshot(&before);
 		kernel_map_pages(b, n, true);
 		pv_counts_since(&before, &d);
+		/* Back in the map, the block is 512 identical entries again: it merges. */
 		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], n);
-		KT_EXPECT_EQ(t, d.op[PV_FLUSH_ONE] + d.op[PV_FLUSH_ALL], 0);
+		expect_splits_merges(t, &d, false, large_map());
+		KT_EXPECT_EQ(t, flush_ops(&d), large_map() ? shootdown_ops() : 0);
 		KT_EXPECT(t, page_address(b) == (void *)(uintptr_t)va_of(b));
 		KT_EXPECT(t, !(b->flags & PG_unmapped));
 		KT_EXPECT_EQ(t, probe_read_u32((void *)(uintptr_t)va_of(b + n - 1), &v), 0);

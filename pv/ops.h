@@ -69,8 +69,10 @@ struct pv_mmu_ops {
 	/* What finding cache_modes cost at boot, in operations and backend events (Xen: its
 	 * probing update_va_mapping); NULL when nothing was probed. */
 	const struct pv_counts *cache_modes_probe_cost;
-	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. */
+	/* L2 entries may map 2 MiB (PSE): natively with CPUID.PSE; never under Xen PV. When
+	 * they may not, why not, in a phrase for the boot report ("Xen PV has no ..."). */
 	bool large_pages;
+	const char *large_pages_why;
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);

@@ -10,6 +10,7 @@
 #include "guest/x86/cpu.h"
 #include "guest/lib/string.h"
 
+#define CPUID_1_EDX_PSE (1u << 3)
 #define CPUID_1_EDX_PGE (1u << 13)
 #define CPUID_80000001_EDX_NX (1u << 20)
 
@@ -162,6 +163,11 @@ void native_pv_init(void)
 
 	cpuid(1, 0, &a, &b, &c, &d);
 	have_pge = d & CPUID_1_EDX_PGE;
+	/* PAE honours PS without CR4.PSE, but a CPU that does not list PSE may lack it. */
+	if (!(d & CPUID_1_EDX_PSE)) {
+		native_mmu_ops.large_pages = false;
+		native_mmu_ops.large_pages_why = "the CPU has no PSE (CPUID.1:EDX bit 3)";
+	}
 	cpuid(0x80000000, 0, &a, &b, &c, &d);
 	if (a >= 0x80000001) {
 		cpuid(0x80000001, 0, &a, &b, &c, &d);

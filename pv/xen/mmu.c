@@ -241,7 +241,9 @@ static struct pv_mmu_ops xen_mmu_ops = {
     .prot_mask = ~_PAGE_GLOBAL,
     .cache_modes = PCM_BIT(PCM_WB), /* until xen_probe_cache_modes() finds more */
     .cache_modes_why = "not probed yet",
-    .large_pages = false, /* Xen 4.17 refuses PSE in a PV guest's L2 entries */
+    .large_pages = false,
+    /* Xen 4.17 refuses PSE in a PV guest's L2 entries; the superpage option went in 4.10. */
+    .large_pages_why = "Xen PV has no superpages (Xen refuses PSE in a PV guest's L2 entries)",
     .tables_readonly = true,
     .unshared_kernel_pmd = true,
     .alloc_table = xen_alloc_table,
