@@ -10,6 +10,7 @@
 #include "mm/layout.h"
 #include "mm/pagealloc_debug.h"
 #include "mm/pgtable.h"
+#include "mm/shootdown_expect.h"
 #include "pv/ops.h"
 
 static const char *needs_pagealloc_debug(void)
@@ -20,16 +21,6 @@ static const char *needs_pagealloc_debug(void)
 static u32 direct_va(const struct page *page)
 {
 	return PAGE_OFFSET + (page_to_pfn(page) << PAGE_SHIFT);
-}
-
-/* The flushes of one free of @pages pages: as set_memory's shootdown (mm/set_memory.h). */
-static void expect_free_flush(struct ktest *t, const struct pv_counts *d, u32 pages)
-{
-	unsigned n = nr_cpus_online, local = n > 1 && pv_mmu->kind == PV_BACKEND_XEN ? 0 : n;
-
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ONE], pages == 1 ? local : 0);
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ALL], pages > 1 ? local : 0);
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_MULTI], n > 1);
 }
 
 static void __attribute__((noinline)) free_it(struct page *page, unsigned order)
@@ -62,7 +53,7 @@ static void pagealloc_debug_alloc_free_exact_counts(struct ktest *t)
 		pv_counts_since(&before, &d);
 		KT_EXPECT_EQ(t, d.op[PV_PTE_CLEAR], 1u << order);
 		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], 0);
-		expect_free_flush(t, &d, 1u << order);
+		expect_one_shootdown(t, &d, 1u << order);
 		kt_info("order %u: alloc %u set_pte, free %llu pte_clear + one shootdown", order,
 			1u << order, d.op[PV_PTE_CLEAR]);
 	}

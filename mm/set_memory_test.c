@@ -14,6 +14,7 @@
 #include "mm/memtype.h"
 #include "mm/pgtable.h"
 #include "mm/set_memory.h"
+#include "mm/shootdown_expect.h"
 #include "mm/vmalloc.h"
 #include "pv/ops.h"
 
@@ -62,22 +63,6 @@ static bool large_map(void)
 	return !directmap_4k_only_why();
 }
 
-/* Flush operations one shootdown of every online CPU counts (mm/tlbflush.c). */
-static u64 shootdown_ops(void)
-{
-	unsigned n = nr_cpus_online;
-
-	if (n == 1)
-		return 1;
-	return pv_mmu->kind == PV_BACKEND_XEN ? 1 : n + 1; /* MULTI, plus each CPU's flush */
-}
-
-static u64 flush_ops(const struct pv_counts *d)
-{
-	return d->op[PV_FLUSH_ONE] + d->op[PV_FLUSH_ALL] + d->op[PV_FLUSH_MULTI] +
-	       d->op[PV_FLUSH_LOCAL];
-}
-
 /* A split or a merge: one L2 entry, and one full shootdown (counted by their events). */
 static void expect_splits_merges(struct ktest *t, const struct pv_counts *d, bool split, bool merge)
 {
@@ -85,25 +70,6 @@ static void expect_splits_merges(struct ktest *t, const struct pv_counts *d, boo
 	KT_EXPECT_EQ(t, d->ev[PV_EV_MERGES], merge);
 	KT_EXPECT_EQ(t, d->op[PV_ALLOC_TABLE], split);
 	KT_EXPECT_EQ(t, d->op[PV_SET_PMD], (u64)split + merge);
-}
-
-/*
- * The flushes one set_memory/kernel_map_pages call issues for @entries changed entries: one
- * invlpg (one entry) or one full flush; with more CPUs online one shootdown, which natively
- * is that flush on every CPU after an IPI to each other one, and under Xen one MULTI.
- */
-static void expect_one_shootdown(struct ktest *t, const struct pv_counts *d, unsigned entries)
-{
-	unsigned n = nr_cpus_online, local = n > 1 && pv_mmu->kind == PV_BACKEND_XEN ? 0 : n;
-
-	if (!entries)
-		local = 0;
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ONE], entries == 1 ? local : 0);
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_ALL], entries > 1 ? local : 0);
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_MULTI], n > 1 && entries);
-	KT_EXPECT_EQ(t, d->op[PV_FLUSH_LOCAL], 0);
-	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT],
-		     entries && pv_mmu->kind == PV_BACKEND_NATIVE ? n - 1 : 0);
 }
 
 /*

@@ -11,6 +11,19 @@
 
 #define X86_CR4_PGE (1u << 7)
 
+static inline u32 native_read_cr0(void)
+{
+	u32 v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void native_write_cr0(u32 v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
 static inline u32 native_read_cr3(void)
 {
 	u32 v;

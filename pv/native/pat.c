@@ -22,19 +22,6 @@
 static bool have_pat;
 static char why_buf[96];
 
-static inline u32 read_cr0(void)
-{
-	u32 v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_cr0(u32 v)
-{
-	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
 static inline void wbinvd(void)
 {
 	__asm__ volatile("wbinvd" ::: "memory");
@@ -50,16 +37,16 @@ static inline void wbinvd(void)
 static u64 program_pat(void)
 {
 	unsigned long flags = native_irq_save();
-	u32 cr0 = read_cr0();
+	u32 cr0 = native_read_cr0();
 	u64 now;
 
-	write_cr0((cr0 | X86_CR0_CD) & ~X86_CR0_NW);
+	native_write_cr0((cr0 | X86_CR0_CD) & ~X86_CR0_NW);
 	wbinvd();
 	native_flush_tlb_all();
 	wrmsr(MSR_IA32_PAT, PAT_LAYOUT);
 	native_flush_tlb_all();
 	wbinvd();
-	write_cr0(cr0);
+	native_write_cr0(cr0);
 	now = rdmsr(MSR_IA32_PAT);
 	native_irq_restore(flags);
 	return now;
