@@ -264,9 +264,9 @@ static pte_t saved_with_type(u64 val)
 {
 	pte_t pte = {val};
 
-	if (pte_present(pte))
-		pte.val = pgprot_cachemode(val, page_cachemode(pfn_to_page(pte_pfn(pte))));
-	return pte;
+	if (!pte_present(pte))
+		return pte;
+	return (pte_t){pgprot_cachemode(val, page_cachemode(pfn_to_page(pte_pfn(pte))))};
 }
 
 /* Re-install @t's slots from their saved PTEs as it is switched in. */
