@@ -17,6 +17,7 @@
  * the registry (mm/memtype.c) so kmap finds it without a lookup. */
 #define PG_CACHE_SHIFT 4
 #define PG_CACHE_MASK (7u << PG_CACHE_SHIFT)
+#define PG_table (1u << 7) /* a page table allocated at run time (pgtable_alloc_frame) */
 #define PG_ZONE_SHIFT 30
 
 struct page {

@@ -32,6 +32,8 @@ void pgtable_forget_table_frames(pfn_t first, u32 n)
 
 bool pgtable_is_table_frame(pfn_t pfn)
 {
+	if (pfn < mem_map_pfns && (pfn_to_page(pfn)->flags & PG_table))
+		return true;
 	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
 		if (pfn - pt_ranges[i].first < pt_ranges[i].n)
 			return true;
@@ -69,6 +71,7 @@ struct page *pgtable_alloc_frame(void)
 	if (page) {
 		pv_alloc_table(page_to_pfn(page));
 		direct_map_prot(page, PAGE_KERNEL_RO);
+		page->flags |= PG_table;
 	}
 	return page;
 }
@@ -76,6 +79,7 @@ struct page *pgtable_alloc_frame(void)
 void pgtable_free_frame(struct page *page)
 {
 	if (page) {
+		page->flags &= ~PG_table;
 		direct_map_prot(page, PAGE_KERNEL);
 		__free_pages(page, 0);
 	}

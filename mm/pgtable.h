@@ -107,8 +107,9 @@ bool lookup_large(u32 vaddr, pmd_t **slot);
 bool lookup_mapping(u32 vaddr, pfn_t *pfn, u64 *prot);
 
 /*
- * Frames in use as page tables (the kernel's tree, a loader's boot tables), so the direct
- * map can map them read-only when the backend requires it. At most PT_RANGES_MAX runs.
+ * Frames in use as page tables, so the direct map can map them read-only when the backend
+ * requires it: the runs noted at boot (the kernel's tree, a loader's boot tables; at most
+ * PT_RANGES_MAX) and every frame pgtable_alloc_frame() handed out since (PG_table).
  */
 #define PT_RANGES_MAX 4
 void pgtable_note_table_frames(pfn_t first, u32 n);

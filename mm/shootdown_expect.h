@@ -28,8 +28,8 @@ static inline u64 flush_ops(const struct pv_counts *d)
 
 /*
  * The flushes one set_memory/kernel_map_pages call issues for @entries changed entries: one
- * single-entry flush (one entry) or one full flush; with more CPUs online one shootdown, which natively
- * is that flush on every CPU after an IPI to each other one, and under Xen one MULTI.
+ * single-entry flush (one entry) or one full flush; with more CPUs online one shootdown, which
+ * natively is that flush on every CPU after an IPI to each other one, and under Xen one MULTI.
  */
 static inline void expect_one_shootdown(struct ktest *t, const struct pv_counts *d,
 					unsigned entries)
