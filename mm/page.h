@@ -18,6 +18,8 @@
 #define PG_CACHE_SHIFT 4
 #define PG_CACHE_MASK (7u << PG_CACHE_SHIFT)
 #define PG_table (1u << 7) /* a page table allocated at run time (pgtable_alloc_frame) */
+#define PG_kernel_pt                                                                               \
+	(1u << 8) /* ...and hooked into the kernel's tree as an L1 (pgtable_hook_kernel_pt) */
 #define PG_ZONE_SHIFT 30
 
 struct page {

@@ -40,6 +40,16 @@ bool pgtable_is_table_frame(pfn_t pfn)
 	return false;
 }
 
+bool pgtable_is_kernel_pt(pfn_t pfn)
+{
+	if (pfn < mem_map_pfns && (pfn_to_page(pfn)->flags & PG_table))
+		return pfn_to_page(pfn)->flags & PG_kernel_pt;
+	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
+		if (pfn - pt_ranges[i].first < pt_ranges[i].n)
+			return true;
+	return false;
+}
+
 pte_t *lookup_pte(u32 vaddr)
 {
 	pmd_t pmd;
@@ -79,10 +89,16 @@ struct page *pgtable_alloc_frame(void)
 void pgtable_free_frame(struct page *page)
 {
 	if (page) {
-		page->flags &= ~PG_table;
+		page->flags &= ~(PG_table | PG_kernel_pt);
 		direct_map_prot(page, PAGE_KERNEL);
 		__free_pages(page, 0);
 	}
+}
+
+void pgtable_hook_kernel_pt(unsigned idx, struct page *pt)
+{
+	pv_set_pmd(&kernel_pmd[idx], pmd_make_table(page_to_pfn(pt)));
+	pt->flags |= PG_kernel_pt;
 }
 
 bool lookup_large(u32 vaddr, pmd_t **slot)

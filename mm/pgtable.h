@@ -115,6 +115,13 @@ bool lookup_mapping(u32 vaddr, pfn_t *pfn, u64 *prot);
 void pgtable_note_table_frames(pfn_t first, u32 n);
 void pgtable_forget_table_frames(pfn_t first, u32 n);
 bool pgtable_is_table_frame(pfn_t pfn);
+/*
+ * Frames that are L1 tables of the kernel's own tree: the boot runs and every frame hooked
+ * since by pgtable_hook_kernel_pt(). Under Xen these are the tables it has typed as L1 and
+ * will emulate stores to (pvmmu=writable); a table still being built for a new address
+ * space is a table frame but not one of these.
+ */
+bool pgtable_is_kernel_pt(pfn_t pfn);
 
 /*
  * A lowmem frame to become a page table at run time: zeroed by the backend (pv_alloc_table)
@@ -126,5 +133,7 @@ struct page *pgtable_alloc_frame(void);
 /* Give back a frame no tree uses any more (unpinned or never hooked); NULL is ignored. Its
  * direct-map entry becomes writable again where it was made read-only. */
 void pgtable_free_frame(struct page *page);
+/* Hook @pt, from pgtable_alloc_frame(), into kernel_pmd[@idx] (one set_pmd) as a kernel L1. */
+void pgtable_hook_kernel_pt(unsigned idx, struct page *pt);
 
 #endif

@@ -147,7 +147,7 @@ static int ensure_tables(u32 va, u32 n)
 				       n, va, r, r + PMD_SIZE);
 				return -ENOMEM;
 			}
-			pv_set_pmd(&kernel_pmd[idx], pmd_make_table(page_to_pfn(pt)));
+			pgtable_hook_kernel_pt(idx, pt);
 			addrspace_sync_kernel_pmd(idx);
 		}
 		if (r == (last & PMD_MASK))

@@ -93,7 +93,7 @@ static void mmuext(unsigned cmd, unsigned long arg)
 static bool store_l1(const pte_t *ptep)
 {
 	return mode() == PVMMU_WRITABLE && xen_tables_live &&
-	       pgtable_is_table_frame(((u32)(uintptr_t)ptep - PAGE_OFFSET) >> PAGE_SHIFT);
+	       pgtable_is_kernel_pt(((u32)(uintptr_t)ptep - PAGE_OFFSET) >> PAGE_SHIFT);
 }
 
 static void xen_set_pte(pte_t *ptep, pte_t pte)
