@@ -61,6 +61,8 @@ void schedule(void)
 	if (this_cpu_read(spinlocks_held))
 		panic("schedule() from %s with %u spinlocks held (sleeping with a lock held)",
 		      prev->name, this_cpu_read(spinlocks_held));
+	if (local_irq_save() & PV_IRQS_ENABLED)
+		panic("schedule() from %s with interrupts on", prev->name);
 	spin_lock(&rq_lock[cpu]);
 	clear_need_resched();
 	/* A running thread goes to the back of the queue; a sleeping one waits to be woken. */
@@ -69,11 +71,19 @@ void schedule(void)
 		prev->on_rq = true;
 	}
 	next = pick_next(cpu);
+	/*
+	 * Still under the lock: wake_thread() on another CPU leaves a sleeper it finds current
+	 * off the queue (it has not switched away). Were @prev still current after the unlock,
+	 * a wake-up in that window would set it runnable and queue it nowhere: lost for good
+	 * (the join in xen_smp_threads_run_on_their_vcpu hung on it). Interrupts are off in
+	 * every caller, so nothing on this CPU sees @next as current before the switch.
+	 */
+	if (next != prev)
+		this_cpu_write(current_task, next);
 	spin_unlock(&rq_lock[cpu]);
 	if (next == prev)
 		return;
 	kmap_local_sched_out(prev);
-	this_cpu_write(current_task, next);
 	next->switches++;
 	next = switch_to(prev, next);
 	/* Back in @prev, switched in again by someone's schedule(); @next is who ran last. */
