@@ -9,6 +9,7 @@
 
 bool pagealloc_debug;
 struct pagealloc_debug_fault pagealloc_debug_last;
+struct pagealloc_debug_stats pagealloc_debug_stats;
 
 /* Who freed each lowmem page while it is free (free_at_boot: since boot); NULL: in use. */
 static const void **freed_by;
@@ -59,6 +60,8 @@ void pagealloc_debug_alloc(struct page *page, unsigned order)
 	kernel_map_pages(page, 1u << order, true);
 	for (u32 i = 0; i < 1u << order; i++)
 		freed_by[pfn + i] = NULL;
+	__atomic_add_fetch(&pagealloc_debug_stats.allocs, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pagealloc_debug_stats.pages_mapped, 1u << order, __ATOMIC_RELAXED);
 }
 
 void pagealloc_debug_free(struct page *page, unsigned order, const void *caller)
@@ -70,6 +73,21 @@ void pagealloc_debug_free(struct page *page, unsigned order, const void *caller)
 	for (u32 i = 0; i < 1u << order; i++)
 		freed_by[pfn + i] = caller;
 	kernel_map_pages(page, 1u << order, false);
+	__atomic_add_fetch(order ? &pagealloc_debug_stats.frees_more
+				 : &pagealloc_debug_stats.frees_one_page,
+			   1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pagealloc_debug_stats.pages_unmapped, 1u << order, __ATOMIC_RELAXED);
+}
+
+void pagealloc_debug_stats_snapshot(struct pagealloc_debug_stats *s)
+{
+	s->allocs = __atomic_load_n(&pagealloc_debug_stats.allocs, __ATOMIC_RELAXED);
+	s->pages_mapped = __atomic_load_n(&pagealloc_debug_stats.pages_mapped, __ATOMIC_RELAXED);
+	s->frees_one_page =
+	    __atomic_load_n(&pagealloc_debug_stats.frees_one_page, __ATOMIC_RELAXED);
+	s->frees_more = __atomic_load_n(&pagealloc_debug_stats.frees_more, __ATOMIC_RELAXED);
+	s->pages_unmapped =
+	    __atomic_load_n(&pagealloc_debug_stats.pages_unmapped, __ATOMIC_RELAXED);
 }
 
 bool pagealloc_debug_report_fault(u32 vaddr, u32 eip)

@@ -22,6 +22,20 @@ void pagealloc_debug_free(struct page *page, unsigned order, const void *caller)
  */
 bool pagealloc_debug_report_fault(u32 vaddr, u32 eip);
 
+/*
+ * What the hooks have done since boot, for exact-count tests of code that allocates: each
+ * allocation maps its pages (set_pte each, one lazy section), each free unmaps them (pte_clear
+ * each, one lazy section, one shootdown: of one page or of everything). Updated atomically;
+ * 32 bits, which wrap, since only differences are used (and 64-bit atomics need libatomic).
+ */
+struct pagealloc_debug_stats {
+	u32 allocs, pages_mapped;
+	u32 frees_one_page, frees_more, pages_unmapped;
+};
+extern struct pagealloc_debug_stats pagealloc_debug_stats;
+/* pagealloc_debug_stats now, read without tearing a count. */
+void pagealloc_debug_stats_snapshot(struct pagealloc_debug_stats *s);
+
 /* The last report, for tests. */
 struct pagealloc_debug_fault {
 	u64 count;

@@ -8,6 +8,8 @@
 
 #include "guest/ktest.h"
 #include "guest/smp.h"
+#include "guest/cmdline.h"
+#include "mm/pagealloc_debug.h"
 #include "pv/ops.h"
 
 /* Flush operations one shootdown of every online CPU counts (mm/tlbflush.c). */
@@ -44,6 +46,39 @@ static inline void expect_one_shootdown(struct ktest *t, const struct pv_counts 
 	KT_EXPECT_EQ(t, d->op[PV_FLUSH_LOCAL], 0);
 	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT],
 		     entries && pv_mmu->kind == PV_BACKEND_NATIVE ? n - 1 : 0);
+}
+
+/*
+ * Add to @exp (operations) and @ev (events) what pagealloc_debug's hooks did between @before
+ * and @after (its stats): the allocations and frees inside a measured call cost that much
+ * more when it is on, and nothing when it is off. The cost per hook is what the
+ * pagealloc_debug suite asserts.
+ */
+static inline void expect_add_pagealloc_debug(u64 exp[PV_OP_NR], u64 ev[PV_EV_NR],
+					      const struct pagealloc_debug_stats *before,
+					      const struct pagealloc_debug_stats *after)
+{
+	unsigned n = nr_cpus_online;
+	bool xen = pv_mmu->kind == PV_BACKEND_XEN;
+	/* u32 differences: right across a wrap. */
+	u32 one = after->frees_one_page - before->frees_one_page;
+	u32 more = after->frees_more - before->frees_more, frees = one + more;
+	u32 allocs = after->allocs - before->allocs, local = n > 1 && xen ? 0 : n;
+	u32 mapped = after->pages_mapped - before->pages_mapped;
+	u32 unmapped = after->pages_unmapped - before->pages_unmapped;
+
+	exp[PV_SET_PTE] += mapped;
+	exp[PV_PTE_CLEAR] += unmapped;
+	exp[PV_LAZY_ENTER] += allocs + frees;
+	exp[PV_LAZY_LEAVE] += allocs + frees;
+	exp[PV_FLUSH_ONE] += one * local;
+	exp[PV_FLUSH_ALL] += more * local;
+	exp[PV_FLUSH_MULTI] += n > 1 ? frees : 0;
+	if (ev) {
+		ev[PV_EV_IPIS_SENT] += xen ? 0 : (u64)frees * (n - 1);
+		ev[PV_EV_PAGE_UPDATES] +=
+		    xen && boot_options.pvmmu != PVMMU_WRITABLE ? (u64)mapped + unmapped : 0;
+	}
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include "mm/highmem.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
+#include "mm/shootdown_expect.h"
 #include "mm/vmalloc.h"
 #include "mm/zone.h"
 #include "pv/ops.h"
@@ -139,6 +140,7 @@ static void vmap_fresh_region_costs_a_table(struct ktest *t)
 {
 	struct page *page = alloc_page(GFP_HIGHMEM), *as_page = alloc_page(GFP_KERNEL);
 	struct pv_counts before, d;
+	struct pagealloc_debug_stats pd0, pd1;
 	u64 exp[PV_OP_NR] = {0};
 	struct addrspace as;
 	void *filler, *v;
@@ -150,15 +152,20 @@ static void vmap_fresh_region_costs_a_table(struct ktest *t)
 	r = fresh_region(t, page, &filler, true);
 	if (r) {
 		live = addrspaces_live();
+		pagealloc_debug_stats_snapshot(&pd0);
 		pv_counts_snapshot(&before);
 		v = vmap(&page, 1, PAGE_KERNEL);
 		pv_counts_since(&before, &d);
+		pagealloc_debug_stats_snapshot(&pd1);
 		KT_EXPECT_EQ(t, (uintptr_t)v, r);
-		exp[PV_SET_PTE] = 1;
-		exp[PV_LAZY_ENTER] = exp[PV_LAZY_LEAVE] = 1;
+		expect_add_pagealloc_debug(exp, NULL, &pd0, &pd1); /* the table frame's */
+		exp[PV_SET_PTE] += 1;
+		exp[PV_LAZY_ENTER] += 1;
+		exp[PV_LAZY_LEAVE] += 1;
 		exp[PV_ALLOC_TABLE] = 1;
 		exp[PV_SET_PMD] = 1 + (pv_mmu->unshared_kernel_pmd ? live : 0);
-		exp[PV_SET_PTE_VA] = exp[PV_FLUSH_ONE] = pv_mmu->tables_readonly;
+		exp[PV_SET_PTE_VA] = pv_mmu->tables_readonly;
+		exp[PV_FLUSH_ONE] += pv_mmu->tables_readonly;
 		expect_ops(t, "first vmap in a fresh region", &d, exp);
 		report("first vmap in a fresh 2 MiB region", &d);
 		KT_EXPECT(t, lookup_pte(r) != NULL);
@@ -238,19 +245,23 @@ static void vmap_seen_from_older_address_space(struct ktest *t)
 }
 
 /* vunmap's cost: @n clears in one lazy section and one shootdown (page or everything). */
-static void expect_vunmap_cost(struct ktest *t, const char *what, const struct pv_counts *d, u32 n)
+static void expect_vunmap_cost(struct ktest *t, const char *what, const struct pv_counts *d, u32 n,
+			       const struct pagealloc_debug_stats *pd0,
+			       const struct pagealloc_debug_stats *pd1)
 {
 	unsigned cpus = nr_cpus_online;
 	bool native = !is_xen();
-	u64 exp[PV_OP_NR] = {0};
+	u64 exp[PV_OP_NR] = {0}, ev[PV_EV_NR] = {0};
 
-	exp[PV_PTE_CLEAR] = n;
-	exp[PV_LAZY_ENTER] = exp[PV_LAZY_LEAVE] = 1;
-	exp[PV_FLUSH_MULTI] = cpus > 1;
+	expect_add_pagealloc_debug(exp, ev, pd0, pd1); /* the frame list's free, if any */
+	exp[PV_PTE_CLEAR] += n;
+	exp[PV_LAZY_ENTER] += 1;
+	exp[PV_LAZY_LEAVE] += 1;
+	exp[PV_FLUSH_MULTI] += cpus > 1;
 	/* Natively every CPU flushes itself; Xen's multi flush is one hypercall. */
-	exp[n == 1 ? PV_FLUSH_ONE : PV_FLUSH_ALL] = native || cpus == 1 ? cpus : 0;
+	exp[n == 1 ? PV_FLUSH_ONE : PV_FLUSH_ALL] += native || cpus == 1 ? cpus : 0;
 	expect_ops(t, what, d, exp);
-	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT], native ? cpus - 1 : 0);
+	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT], (native ? cpus - 1 : 0) + ev[PV_EV_IPIS_SENT]);
 }
 
 /*
@@ -264,34 +275,43 @@ static void vmap_and_vunmap_exact_counts(struct ktest *t)
 	static const u32 sizes[] = {1, 16};
 	struct page *pages[16];
 	struct pv_counts before, d;
+	struct pagealloc_debug_stats pd0, pd1;
 
 	for (unsigned i = 0; i < 16; i++)
 		if (!KT_EXPECT(t, (pages[i] = alloc_page(i & 1 ? GFP_HIGHMEM : GFP_KERNEL))))
 			return;
 	for (unsigned s = 0; s < ARRAY_SIZE(sizes); s++) {
 		u32 n = sizes[s];
-		u64 exp[PV_OP_NR] = {0};
+		u64 exp[PV_OP_NR] = {0}, ev[PV_EV_NR] = {0};
 		void *warm = vmap(pages, n, PAGE_KERNEL), *v;
 
 		/* The warm-up gave the region its table; first fit hands the same place out. */
 		if (!KT_EXPECT(t, warm != NULL))
 			continue;
 		vunmap(warm);
+		pagealloc_debug_stats_snapshot(&pd0);
 		pv_counts_snapshot(&before);
 		v = vmap(pages, n, PAGE_KERNEL);
 		pv_counts_since(&before, &d);
+		pagealloc_debug_stats_snapshot(&pd1);
 		KT_EXPECT(t, v == warm);
-		exp[PV_SET_PTE] = n;
-		exp[PV_LAZY_ENTER] = exp[PV_LAZY_LEAVE] = 1;
+		expect_add_pagealloc_debug(exp, ev, &pd0, &pd1); /* the frame list's, if any */
+		exp[PV_SET_PTE] += n;
+		exp[PV_LAZY_ENTER] += 1;
+		exp[PV_LAZY_LEAVE] += 1;
 		expect_ops(t, n == 1 ? "vmap of 1 page" : "vmap of 16 pages", &d, exp);
 		if (is_xen())
 			KT_EXPECT_EQ(t, d.ev[PV_EV_PAGE_UPDATES],
-				     boot_options.pvmmu == PVMMU_WRITABLE ? 0 : n);
+				     (boot_options.pvmmu == PVMMU_WRITABLE ? 0 : n) +
+					 ev[PV_EV_PAGE_UPDATES]);
 		report(n == 1 ? "vmap 1 page" : "vmap 16 pages", &d);
+		pagealloc_debug_stats_snapshot(&pd0);
 		pv_counts_snapshot(&before);
 		vunmap(v);
 		pv_counts_since(&before, &d);
-		expect_vunmap_cost(t, n == 1 ? "vunmap of 1 page" : "vunmap of 16 pages", &d, n);
+		pagealloc_debug_stats_snapshot(&pd1);
+		expect_vunmap_cost(t, n == 1 ? "vunmap of 1 page" : "vunmap of 16 pages", &d, n,
+				   &pd0, &pd1);
 		report(n == 1 ? "vunmap 1 page" : "vunmap 16 pages", &d);
 	}
 	for (unsigned i = 0; i < 16; i++)
@@ -488,12 +508,17 @@ static void vunmap_of_foreign_address_panics(struct ktest *t)
 static void expect_refused(struct ktest *t, struct page **pages, u32 n, unsigned areas)
 {
 	struct pv_counts before, d;
-	u64 none[PV_OP_NR] = {0};
+	struct pagealloc_debug_stats pd0, pd1;
+	u64 exp[PV_OP_NR] = {0};
 
+	pagealloc_debug_stats_snapshot(&pd0);
 	pv_counts_snapshot(&before);
 	KT_EXPECT(t, vmap(pages, n, PAGE_KERNEL) == NULL);
 	pv_counts_since(&before, &d);
-	expect_ops(t, "refused vmap", &d, none);
+	pagealloc_debug_stats_snapshot(&pd1);
+	/* Nothing, but for pagealloc_debug's cost of a frame list taken and given back. */
+	expect_add_pagealloc_debug(exp, NULL, &pd0, &pd1);
+	expect_ops(t, "refused vmap", &d, exp);
 	KT_EXPECT_EQ(t, vmap_areas(), areas);
 }
 
