@@ -209,6 +209,26 @@ static void rewrite_all(struct cpa *c)
 	pv_lazy_leave();
 }
 
+/*
+ * A new type on a CPU that does not snoop its own caches: lines cached under the old type
+ * are flushed, through the request's own addresses that still map a frame (after the
+ * shootdown, as the new type is in force everywhere).
+ */
+static void flush_caches(const struct cpa *c)
+{
+	pfn_t pfn;
+	u64 prot;
+
+	if (!pv_mmu->flush_cache_range || (c->kind != CPA_TYPE && c->kind != CPA_WB) || !c->changed)
+		return;
+	for (u32 i = 0; i < c->n; i++) {
+		u32 va = c->vaddr + (i << PAGE_SHIFT);
+
+		if (lookup_mapping(va, &pfn, &prot))
+			pv_mmu->flush_cache_range(va, PAGE_SIZE);
+	}
+}
+
 static int change_attr(struct cpa *c)
 {
 	int ret = resolve(c);
@@ -237,6 +257,7 @@ static int change_attr(struct cpa *c)
 			flush_tlb_kernel_page(c->last_va);
 		else if (c->changed)
 			flush_tlb_kernel_all();
+		flush_caches(c);
 		if (!c->pfns)
 			directmap_try_merge(direct_va(c->pfn0), c->n);
 		for (u32 i = 0; c->pfns && i < c->n; i++)

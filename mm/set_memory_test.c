@@ -106,6 +106,8 @@ static void set_memory_uc_exact_counts(struct ktest *t)
 		KT_EXPECT_EQ(t, ret, 0);
 		/* A 2 MiB entry splits first; 512 pages, all UC now, merge back as one UC entry. */
 		expect_splits_merges(t, &d, was_large, was_large && whole);
+		/* Without self-snoop every page of the request leaves the caches. */
+		KT_EXPECT_EQ(t, d.ev[PV_EV_CACHE_FLUSH_PAGES], pv_mmu->flush_cache_range ? n : 0);
 		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], (was_large ? BLOCK_PAGES : 0) + n);
 		KT_EXPECT_EQ(t, d.op[PV_LAZY_ENTER], 1);
 		KT_EXPECT_EQ(t, d.op[PV_LAZY_LEAVE], 1);
@@ -134,6 +136,7 @@ static void set_memory_uc_exact_counts(struct ktest *t)
 		pv_counts_since(&before, &d);
 		KT_EXPECT_EQ(t, d.op[PV_SET_PTE], (was_large ? BLOCK_PAGES : 0) + n);
 		expect_splits_merges(t, &d, was_large, large_map());
+		KT_EXPECT_EQ(t, d.ev[PV_EV_CACHE_FLUSH_PAGES], pv_mmu->flush_cache_range ? n : 0);
 		KT_EXPECT(t, maps_as(va_of(b), page_to_pfn(b), PCM_WB));
 		KT_EXPECT(t, maps_as(va_of(b + BLOCK_PAGES - 1), page_to_pfn(b) + BLOCK_PAGES - 1,
 				     PCM_WB));

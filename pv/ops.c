@@ -87,6 +87,7 @@ const char *const pv_event_names[PV_EV_NR] = {
     [PV_EV_IPIS_ACKED] = "ipis_acked",
     [PV_EV_SPLITS] = "splits",
     [PV_EV_MERGES] = "merges",
+    [PV_EV_CACHE_FLUSH_PAGES] = "cache_flush_pages",
 };
 
 /* The events after the IPIs are counted by the kernel, per CPU, whatever the backend. */

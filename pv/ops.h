@@ -73,6 +73,14 @@ struct pv_mmu_ops {
 	 * they may not, why not, in a phrase for the boot report ("Xen PV has no ..."). */
 	bool large_pages;
 	const char *large_pages_why;
+	/*
+	 * After a memory-type change of [@va, @va + @len), mapped there: no cache line of it
+	 * left, where the caches could keep lines of the old type (a CPU that does not snoop
+	 * its own caches, CPUID.1:EDX.SS clear: Linux's cpa flush). Counts
+	 * PV_EV_CACHE_FLUSH_PAGES. NULL when nothing is needed: a self-snooping CPU, Xen PV
+	 * (WB only).
+	 */
+	void (*flush_cache_range)(u32 va, u32 len);
 
 	/* Zero frame @pfn, which is about to become a page table; it may not be mapped. */
 	void (*alloc_table)(pfn_t pfn);
@@ -145,12 +153,13 @@ enum pv_event {
 	PV_EV_MEMORY_OP,
 	PV_EV_VCPU_OP,
 	PV_EV_CALLBACK_OP,
-	PV_EV_PAGE_UPDATES, /* entries written by mmu_update and update_va_mapping */
-	PV_EV_MMUEXT_OPS,   /* extended operations carried by mmuext_op */
-	PV_EV_IPIS_SENT,    /* cross-CPU calls sent by IPI (guest/smp.c), any backend */
-	PV_EV_IPIS_ACKED,   /* ...and acknowledged by their targets */
-	PV_EV_SPLITS,	    /* 2 MiB direct-map entries split into 512 (mm/directmap.c) */
-	PV_EV_MERGES,	    /* ...and 512 entries merged back into one */
+	PV_EV_PAGE_UPDATES,	 /* entries written by mmu_update and update_va_mapping */
+	PV_EV_MMUEXT_OPS,	 /* extended operations carried by mmuext_op */
+	PV_EV_IPIS_SENT,	 /* cross-CPU calls sent by IPI (guest/smp.c), any backend */
+	PV_EV_IPIS_ACKED,	 /* ...and acknowledged by their targets */
+	PV_EV_SPLITS,		 /* 2 MiB direct-map entries split into 512 (mm/directmap.c) */
+	PV_EV_MERGES,		 /* ...and 512 entries merged back into one */
+	PV_EV_CACHE_FLUSH_PAGES, /* pages flushed from the caches after a memory-type change */
 	PV_EV_NR
 };
 extern const char *const pv_event_names[PV_EV_NR];
@@ -162,7 +171,8 @@ struct pv_counts {
 };
 
 void pv_counts_snapshot(struct pv_counts *s);
-/* Count one PV_EV_SPLITS or PV_EV_MERGES on this CPU: events the kernel counts itself. */
+/* Count one PV_EV_SPLITS, _MERGES or _CACHE_FLUSH_PAGES on this CPU: events the kernel counts
+ * itself. */
 void pv_count_kernel_event(enum pv_event ev);
 /* What happened since @before: @delta = now - @before. */
 void pv_counts_since(const struct pv_counts *before, struct pv_counts *delta);

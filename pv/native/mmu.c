@@ -180,6 +180,8 @@ void native_pv_init(void)
 	if (!have_nx)
 		native_mmu_ops.prot_mask &= ~_PAGE_NX;
 	native_mmu_ops.cache_modes = native_pat_init(&native_mmu_ops.cache_modes_why);
+	if (native_cache_flush_init())
+		native_mmu_ops.flush_cache_range = native_flush_cache_range;
 	pv_branches_patch_native();
 	pv_mmu = &native_mmu_ops;
 	pv_cpu = &native_cpu_ops;

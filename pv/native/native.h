@@ -25,6 +25,14 @@ void native_pat_init_cpu(unsigned cpu);
 /* The boot report's PAT line, from the boot CPU's MSR as read back. */
 void native_pat_report(void);
 
+/*
+ * Cache flushing after a memory-type change (cache_flush.c): whether one is needed (the CPU
+ * does not self-snoop), the flush for pv_mmu->flush_cache_range, and the boot line.
+ */
+bool native_cache_flush_init(void);
+void native_flush_cache_range(u32 va, u32 len);
+void native_cache_flush_report(void);
+
 /* The shootdown (shootdown.c): IPIs to the other CPUs of @mask, a wait for their acks. */
 void native_flush_tlb_multi(const cpumask_t *mask, u32 vaddr);
 /* Busy-wait at least @us microseconds, on the TSC calibrated by the first timer start;

@@ -102,4 +102,5 @@ void native_pat_report(void)
 		cprintf("PAT: %s (Xen's PV layout, programmed on every CPU)\n", names);
 	else
 		cprintf("PAT: %s: %s, so WB only\n", names, pv_mmu->cache_modes_why);
+	native_cache_flush_report();
 }
