@@ -50,7 +50,7 @@ static inline u64 time_calls(void (*run)(void), unsigned group)
  * asynchronously (under Xen dom0 forwards it, and the test host's TSC counts dom0's
  * instructions too), so printing between benchmarks would leak into the next one's samples.
  */
-static char out[16384];
+static char out[32768];
 static size_t out_len;
 
 static void __printf(1, 2) bench_printf(const char *fmt, ...)

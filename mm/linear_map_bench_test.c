@@ -158,7 +158,7 @@ static const struct lm_case cases[] = {
 };
 
 #define CHECK_COUNT(t, c, what, got, want)                                                         \
-	ktest_check(t, (got) == ITERS * (want), __FILE__, __LINE__,                                 \
+	ktest_check(t, (got) == ITERS * (want), __FILE__, __LINE__,                                \
 		    "%s: %llu %s in %u iterations, want %llu per iteration", (c)->bench,           \
 		    (unsigned long long)(got), what, ITERS, (unsigned long long)(want))
 
@@ -175,8 +175,8 @@ static void check(struct ktest *t, const struct lm_case *c)
 	if (c->type != PCM_WB && !(pv_mmu->cache_modes & PCM_BIT(c->type))) {
 		/* Refused before anything changes; the skip line gives the backend's reason. */
 		ktest_check(t, why && !strcmp(why, pv_mmu->cache_modes_why), __FILE__, __LINE__,
-			    "%s: unavailable because '%s', want '%s'", c->bench, why ? why : "(null)",
-			    pv_mmu->cache_modes_why);
+			    "%s: unavailable because '%s', want '%s'", c->bench,
+			    why ? why : "(null)", pv_mmu->cache_modes_why);
 		return;
 	}
 	if (!ktest_check(t, why == NULL, __FILE__, __LINE__, "%s: unavailable: %s", c->bench, why))
@@ -193,9 +193,9 @@ static void check(struct ktest *t, const struct lm_case *c)
 	tick_preempts = true;
 	/* Every sample starts from the same state: the block is one 2 MiB entry again. */
 	if (c->uses_block)
-		ktest_check(t, directmap_is_large(linear_map_bench_va()) == !directmap_4k_only_why(),
-			    __FILE__, __LINE__, "%s: the block's 2 MiB entry is not back",
-			    c->bench);
+		ktest_check(
+		    t, directmap_is_large(linear_map_bench_va()) == !directmap_4k_only_why(),
+		    __FILE__, __LINE__, "%s: the block's 2 MiB entry is not back", c->bench);
 	if (b->teardown)
 		b->teardown();
 	for (unsigned op = 0; op < PV_OP_NR; op++)
@@ -205,26 +205,26 @@ static void check(struct ktest *t, const struct lm_case *c)
 	CHECK_COUNT(t, c, "ipis_sent", d.ev[PV_EV_IPIS_SENT], w.ipis);
 	CHECK_COUNT(t, c, "ipis_acked", d.ev[PV_EV_IPIS_ACKED], w.ipis);
 	/* Natively every Xen event stays 0, which these check too. */
-	CHECK_COUNT(t, c, "mmu_update + multicall",
-		    d.ev[PV_EV_MMU_UPDATE] + d.ev[PV_EV_MULTICALL], w.l1_hcalls);
+	CHECK_COUNT(t, c, "mmu_update + multicall", d.ev[PV_EV_MMU_UPDATE] + d.ev[PV_EV_MULTICALL],
+		    w.l1_hcalls);
 	CHECK_COUNT(t, c, "page_updates", d.ev[PV_EV_PAGE_UPDATES], w.page_updates);
 	CHECK_COUNT(t, c, "mmuext_op", d.ev[PV_EV_MMUEXT_OP], w.mmuext);
 	CHECK_COUNT(t, c, "update_va_mapping", d.ev[PV_EV_UPDATE_VA_MAPPING], w.uvm);
-	kt_info("%s: per iteration %llu set_pte, %llu pte_clear, %llu set_pmd, %llu splits, %llu "
-		"merges, %llu flush ops, %llu IPIs, %llu L1 hypercalls, %llu mmuext_op",
-		c->bench, w.op[PV_SET_PTE], w.op[PV_PTE_CLEAR], w.op[PV_SET_PMD], w.splits,
-		w.merges,
-		w.op[PV_FLUSH_ONE] + w.op[PV_FLUSH_ALL] + w.op[PV_FLUSH_MULTI] +
-		    w.op[PV_FLUSH_LOCAL],
-		w.ipis, w.l1_hcalls, w.mmuext);
+	kt_info(
+	    "%s: per iteration %llu set_pte, %llu pte_clear, %llu set_pmd, %llu splits, %llu "
+	    "merges, %llu flush ops, %llu IPIs, %llu L1 hypercalls, %llu mmuext_op",
+	    c->bench, w.op[PV_SET_PTE], w.op[PV_PTE_CLEAR], w.op[PV_SET_PMD], w.splits, w.merges,
+	    w.op[PV_FLUSH_ONE] + w.op[PV_FLUSH_ALL] + w.op[PV_FLUSH_MULTI] + w.op[PV_FLUSH_LOCAL],
+	    w.ipis, w.l1_hcalls, w.mmuext);
 }
 
 static void every_linear_map_benchmark_costs_what_set_memory_costs(struct ktest *t)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
 		check(t, &cases[i]);
-	kt_info("%u benchmarks, %u iterations each, %u CPUs, direct map %s", (unsigned)ARRAY_SIZE(cases),
-		ITERS, nr_cpus_online, directmap_4k_only_why() ? "4 KiB" : "2 MiB");
+	kt_info("%u benchmarks, %u iterations each, %u CPUs, direct map %s",
+		(unsigned)ARRAY_SIZE(cases), ITERS, nr_cpus_online,
+		directmap_4k_only_why() ? "4 KiB" : "2 MiB");
 }
 
 KTEST_SUITE(linear_map_bench_counts,
