@@ -50,7 +50,7 @@ static inline u64 time_calls(void (*run)(void), unsigned group)
  * asynchronously (under Xen dom0 forwards it, and the test host's TSC counts dom0's
  * instructions too), so printing between benchmarks would leak into the next one's samples.
  */
-static char out[16384];
+static char out[32768];
 static size_t out_len;
 
 static void __printf(1, 2) bench_printf(const char *fmt, ...)
@@ -264,16 +264,28 @@ unsigned bench_unknown(const char *filter)
 	return name_filter_unknown(filter, is_bench, no_bench);
 }
 
+const char *bench_unavailable(const struct bench *b)
+{
+	if (b->unavailable_why)
+		return b->unavailable_why();
+	if (b->available && !b->available())
+		return "the benchmark does not apply to this backend";
+	return NULL;
+}
+
 unsigned bench_run(const char *filter)
 {
+	const char *why;
 	unsigned ran = 0;
 
 	for (const struct bench *b = __benches_start; b < __benches_end; b++) {
 		if (!name_filter_selects(filter, b->name))
 			continue;
-		if (b->available && !b->available()) {
-			cprintf("bench: %s: not available on this platform (%s); skipped\n",
-				b->name, platform_name(platform));
+		why = bench_unavailable(b);
+		if (why) {
+			/* The report reads this line: "n/a: <why>" in the benchmark's cell. */
+			cprintf("bench: %s: not available on this platform (%s): %s; skipped\n",
+				b->name, platform_name(platform), why);
 			continue;
 		}
 		if (!ran) {

@@ -22,6 +22,8 @@ struct bench {
 	void (*run)(void);	 /* the body: one iteration */
 	void (*teardown)(void);	 /* optional, untimed */
 	bool (*available)(void); /* optional: false skips it on this platform */
+	/* optional: why it is not available here, for the skip line (NULL: available) */
+	const char *(*unavailable_why)(void);
 };
 
 #define BENCH_ITERATIONS 512
@@ -35,11 +37,17 @@ struct bench {
 
 #define BENCH_WHEN(bname, when, ops, ...)                                                          \
 	static const struct bench bname##_bench __section(".benches")                              \
-	    __used __aligned(4) = {#bname, ops, __VA_ARGS__, when}
+	    __used __aligned(4) = {#bname, ops, __VA_ARGS__, when, NULL}
 #define BENCH(bname, ops, ...) BENCH_WHEN(bname, NULL, ops, __VA_ARGS__)
+/* Skipped where @why_not() returns a reason, which the skip line prints. */
+#define BENCH_UNLESS(bname, why_not, ops, ...)                                                     \
+	static const struct bench bname##_bench __section(".benches")                              \
+	    __used __aligned(4) = {#bname, ops, __VA_ARGS__, NULL, why_not}
 
 /* The benchmark called @name, or NULL (tests assert what each one's operations cost). */
 const struct bench *bench_find(const char *name);
+/* Why @b cannot run on this platform (a phrase), or NULL when it can. */
+const char *bench_unavailable(const struct bench *b);
 
 /* How many names in @filter are no benchmark, each reported in one line (the boot then fails). */
 unsigned bench_unknown(const char *filter);

@@ -29,7 +29,6 @@
 #include "guest/lib/string.h"
 
 #define VMAP_AREAS_MAX 1024
-#define VMAP_INLINE_PFNS 4 /* frames of a small area kept in its record, no allocation */
 
 /*
  * One mapped area: @npages entries from @start, then the guard page, whose entry is always

@@ -9,6 +9,10 @@
 #include "mm/page.h"
 #include "pv/pte.h"
 
+/* Frames of an area this small are kept in its record; a larger one allocates a lowmem page
+ * (or block) for them, which pagealloc_debug=on maps and unmaps like any other. */
+#define VMAP_INLINE_PFNS 4
+
 /*
  * Map @n pages (@pages[0] first) at consecutive addresses with @prot (PAGE_KERNEL, or a
  * typed protection from pv/pat.h) and return the first address. Every frame's registered
