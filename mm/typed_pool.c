@@ -72,6 +72,7 @@ void typed_pool_reserve(u64 bytes)
 void typed_pool_print(void)
 {
 	u64 asked = asked_bytes >> 20;
+	pfn_t lo = ~0u, hi = 0;
 
 	if (!asked_bytes) {
 		cprintf("typed_pool: no lowmem units (typed_pool=0); typed pages from highmem "
@@ -83,10 +84,14 @@ void typed_pool_print(void)
 			short_why);
 		return;
 	}
-	cprintf("typed_pool: %u MiB of lowmem in %u units of 2 MiB at frames 0x%x-0x%x%s%s "
+	for (unsigned i = 0; i < nr_units; i++) {
+		lo = MIN(lo, page_to_pfn(units[i].first));
+		hi = MAX(hi, page_to_pfn(units[i].first) + TYPED_POOL_UNIT_PAGES - 1);
+	}
+	cprintf("typed_pool: %u MiB of lowmem in %u units of 2 MiB %s frames 0x%x-0x%x%s%s "
 		"(%llu MiB asked); highmem first\n",
-		nr_units * 2, nr_units, page_to_pfn(units[0].first),
-		page_to_pfn(units[nr_units - 1].first) + TYPED_POOL_UNIT_PAGES - 1,
+		nr_units * 2, nr_units,
+		hi - lo + 1 == nr_units * TYPED_POOL_UNIT_PAGES ? "at" : "between", lo, hi,
 		short_why ? ", fewer: " : "", short_why ? short_why : "", asked);
 }
 
