@@ -58,19 +58,19 @@ static void cmdline_empty_keeps_defaults(struct ktest *t)
 static void cmdline_bad_values_keep_defaults(struct ktest *t)
 {
 	static const char *const bad[] = {
-	    "mem=abc",	    "mem=",
-	    "mem",	    "mem=12Q",
-	    "mem=1M",	    "mem=99999999999999999999G",
-	    "vmalloc=1M",   "vmalloc=2G",
-	    "vmalloc=x",    "loglevel=9",
-	    "loglevel=-1",  "loglevel=3K",
-	    "test=",	    "pvmmu=",
-	    "pvmmu=fast",   "kmap=fast",
-	    "kmap_debug=1", "directmap=1g",
-	    "directmap",    "directmap=4kb",
-	    "directmap=",   "pagealloc_debug=yes",
+	    "mem=abc",	     "mem=",
+	    "mem",	     "mem=12Q",
+	    "mem=1M",	     "mem=99999999999999999999G",
+	    "vmalloc=1M",    "vmalloc=2G",
+	    "vmalloc=x",     "loglevel=9",
+	    "loglevel=-1",   "loglevel=3K",
+	    "test=",	     "pvmmu=",
+	    "pvmmu=fast",    "kmap=fast",
+	    "kmap_debug=1",  "directmap=1g",
+	    "directmap",     "directmap=4kb",
+	    "directmap=",    "pagealloc_debug=yes",
 	    "typed_pool=3M", "typed_pool=66M",
-	    "typed_pool=",  "typed_pool",
+	    "typed_pool=",   "typed_pool",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -297,8 +297,12 @@ int set_pages_type(struct page *page, u32 n, enum page_cache_mode mode, const ch
 	    [PCM_WC] = "set_pages_wc",
 	    [PCM_WP] = "set_pages_wp",
 	};
-	struct cpa c = {.what = names[mode], .owner = owner, .by_page = true,
-			.pfn0 = page_to_pfn(page), .n = n, .mode = mode};
+	struct cpa c = {.what = names[mode],
+			.owner = owner,
+			.by_page = true,
+			.pfn0 = page_to_pfn(page),
+			.n = n,
+			.mode = mode};
 
 	BUG_ON(mode >= PCM_NR);
 	if (!n || c.pfn0 + n > mem_map_pfns || c.pfn0 + n < c.pfn0) {

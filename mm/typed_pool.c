@@ -264,8 +264,8 @@ void free_pages_type(void *addr, enum page_cache_mode type, unsigned order)
 		      addr, type < PCM_NR ? cachemode_names[type] : "?", order,
 		      __builtin_return_address(0));
 	if (page->order != order || page_cachemode(page) != type)
-		panic("free_pages_type(%p, %s, order %u) from %p: allocated as %s, order %u",
-		      addr, type < PCM_NR ? cachemode_names[type] : "?", order,
+		panic("free_pages_type(%p, %s, order %u) from %p: allocated as %s, order %u", addr,
+		      type < PCM_NR ? cachemode_names[type] : "?", order,
 		      __builtin_return_address(0), cachemode_names[page_cachemode(page)],
 		      page->order);
 	preempt_disable();

@@ -12,6 +12,7 @@
 #include "mm/directmap.h"
 #include "mm/highmem.h"
 #include "mm/memtype.h"
+#include "mm/pagealloc_debug.h"
 #include "mm/pgtable.h"
 #include "mm/shootdown_expect.h"
 #include "mm/typed_pool.h"
@@ -76,21 +77,35 @@ static void add_unit_change(u64 exp[PV_OP_NR], bool large)
 	exp[PV_LAZY_LEAVE]++;
 }
 
+/*
+ * An area of more than VMAP_INLINE_PFNS pages keeps its frames in a lowmem page of its own;
+ * with pagealloc_debug=on taking it maps it into the direct map (one entry in a lazy
+ * section) and giving it back unmaps it (one entry cleared, one single-page shootdown).
+ */
+#define VMAP_INLINE_PFNS 4 /* mm/vmalloc.c's */
+
+static bool frame_list_costs(unsigned n)
+{
+	return pagealloc_debug && n > VMAP_INLINE_PFNS;
+}
+
 /* vmap of @n pages into a hole that has its table: n entries in one lazy section. */
 static void add_vmap(u64 exp[PV_OP_NR], unsigned n)
 {
-	exp[PV_SET_PTE] += n;
-	exp[PV_LAZY_ENTER]++;
-	exp[PV_LAZY_LEAVE]++;
+	exp[PV_SET_PTE] += n + frame_list_costs(n);
+	exp[PV_LAZY_ENTER] += 1 + frame_list_costs(n);
+	exp[PV_LAZY_LEAVE] += 1 + frame_list_costs(n);
 }
 
 /* vunmap of @n pages: n cleared entries in one lazy section and one shootdown. */
 static void add_vunmap(u64 exp[PV_OP_NR], unsigned n)
 {
-	exp[PV_PTE_CLEAR] += n;
-	exp[PV_LAZY_ENTER]++;
-	exp[PV_LAZY_LEAVE]++;
+	exp[PV_PTE_CLEAR] += n + frame_list_costs(n);
+	exp[PV_LAZY_ENTER] += 1 + frame_list_costs(n);
+	exp[PV_LAZY_LEAVE] += 1 + frame_list_costs(n);
 	add_shootdown(exp, n);
+	if (frame_list_costs(n))
+		add_shootdown(exp, 1);
 }
 
 /* set_pages_type on frames nothing maps: an empty lazy section, no entry, no flush. */
@@ -228,8 +243,9 @@ static void typed_pool_highmem_exact_counts(struct ktest *t)
 			KT_EXPECT_EQ(t, mapping_mismatches(va, pfn, n, modes[m]), 0);
 			round_trip(t, va, page, modes[m]);
 			round_trip(t, (char *)va + (n - 1) * PAGE_SIZE, page + n - 1, modes[m]);
-			kt_info("alloc_pages_type(%s, order %u) from highmem pfn 0x%x: %llu set_pte",
-				cachemode_names[modes[m]], order, pfn, d.op[PV_SET_PTE]);
+			kt_info(
+			    "alloc_pages_type(%s, order %u) from highmem pfn 0x%x: %llu set_pte",
+			    cachemode_names[modes[m]], order, pfn, d.op[PV_SET_PTE]);
 
 			memset(exp, 0, sizeof(exp));
 			pv_counts_snapshot(&before);
@@ -257,7 +273,8 @@ static void expect_unit(struct ktest *t, unsigned i, enum page_cache_mode type, 
 	KT_EXPECT_EQ(t, u.used, used);
 	KT_EXPECT_EQ(t, registry_mismatches(page_to_pfn(u.first), TYPED_POOL_UNIT_PAGES, type), 0);
 	for (u32 p = 0; p < TYPED_POOL_UNIT_PAGES; p++)
-		bad += !maps_as(direct_va(page_to_pfn(u.first) + p), page_to_pfn(u.first) + p, type);
+		bad +=
+		    !maps_as(direct_va(page_to_pfn(u.first) + p), page_to_pfn(u.first) + p, type);
 	KT_EXPECT_EQ(t, bad, 0);
 }
 
@@ -386,8 +403,7 @@ out:
  */
 static void typed_pool_refused_by_backend(struct ktest *t)
 {
-	static const enum page_cache_mode typed[] = {PCM_WT, PCM_UC_MINUS, PCM_UC, PCM_WC,
-						     PCM_WP};
+	static const enum page_cache_mode typed[] = {PCM_WT, PCM_UC_MINUS, PCM_UC, PCM_WC, PCM_WP};
 	unsigned refused = 0;
 
 	for (unsigned m = 0; m < ARRAY_SIZE(typed); m++) {
