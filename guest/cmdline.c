@@ -24,6 +24,7 @@ void boot_options_default(struct boot_options *o)
 	o->kmap_debug = true;
 	o->pagealloc_debug = false;
 	o->directmap_4k = false;
+	o->typed_pool_size = MiB(4);
 }
 
 bool parse_size(const char *s, u64 *out)
@@ -139,6 +140,11 @@ static unsigned set_option(struct boot_options *o, const char *key, const char *
 			o->directmap_4k = true;
 		else
 			return bad(key, val ? val : "", "not 2m or 4k", "2m");
+	} else if (!strcmp(key, "typed_pool")) {
+		/* Whole 2 MiB units (one direct-map entry each), at most the pool's 32. */
+		if (!val || !parse_size(val, &size) || size % MiB(2) || size > MiB(64))
+			return bad(key, val ? val : "", "not a multiple of 2M up to 64M", "4M");
+		o->typed_pool_size = size;
 	} else if (!strcmp(key, "testcpus")) {
 		if (val && !strcmp(val, "all"))
 			o->test_every_cpu = true;

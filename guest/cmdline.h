@@ -30,6 +30,7 @@ struct boot_options {
 	bool test_every_cpu;   /* testcpus=all|boot: the self-tests on every CPU, or on CPU 0 */
 	bool pagealloc_debug;  /* pagealloc_debug=on|off: free lowmem out of the direct map */
 	bool directmap_4k;     /* directmap=2m|4k: lowmem direct map in 2 MiB pages where it can */
+	u64 typed_pool_size;   /* typed_pool=: lowmem reserved for typed pages, in 2 MiB units */
 };
 
 #define MEM_LIMIT_MIN MiB(16)
@@ -37,7 +38,7 @@ struct boot_options {
 extern struct boot_options boot_options;
 
 /* Defaults: all RAM, 128 MiB vmalloc, all tests, loglevel 7, pvmmu=batched, kmap=strict,
- * kmap_debug=on, directmap=2m. */
+ * kmap_debug=on, directmap=2m, typed_pool=4M. */
 void boot_options_default(struct boot_options *o);
 /*
  * Say in one line when the command line was cut: @len bytes passed into a buffer of @size,

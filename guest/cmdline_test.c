@@ -32,6 +32,11 @@ static void cmdline_parses_good_values(struct ktest *t)
 	KT_EXPECT(t, !o.directmap_4k);
 	KT_EXPECT_EQ(t, o.mem_limit, GiB(6));
 	KT_EXPECT_EQ(t, o.vmalloc_size, MiB(8));
+	o = parsed("typed_pool=0 typed_pool=64M", &p);
+	KT_EXPECT_EQ(t, p, 0);
+	KT_EXPECT_EQ(t, o.typed_pool_size, MiB(64));
+	o = parsed("typed_pool=0", &p);
+	KT_EXPECT_EQ(t, o.typed_pool_size, 0);
 }
 
 static void cmdline_empty_keeps_defaults(struct ktest *t)
@@ -46,23 +51,26 @@ static void cmdline_empty_keeps_defaults(struct ktest *t)
 	KT_EXPECT_EQ(t, o.loglevel, 7);
 	KT_EXPECT_EQ(t, o.pvmmu, PVMMU_BATCHED);
 	KT_EXPECT(t, !o.directmap_4k);
+	KT_EXPECT_EQ(t, o.typed_pool_size, MiB(4));
 }
 
 /* Each bad value is one problem, and the option keeps its default. */
 static void cmdline_bad_values_keep_defaults(struct ktest *t)
 {
 	static const char *const bad[] = {
-	    "mem=abc",	    "mem=",
-	    "mem",	    "mem=12Q",
-	    "mem=1M",	    "mem=99999999999999999999G",
-	    "vmalloc=1M",   "vmalloc=2G",
-	    "vmalloc=x",    "loglevel=9",
-	    "loglevel=-1",  "loglevel=3K",
-	    "test=",	    "pvmmu=",
-	    "pvmmu=fast",   "kmap=fast",
-	    "kmap_debug=1", "directmap=1g",
-	    "directmap",    "directmap=4kb",
-	    "directmap=",   "pagealloc_debug=yes",
+	    "mem=abc",	     "mem=",
+	    "mem",	     "mem=12Q",
+	    "mem=1M",	     "mem=99999999999999999999G",
+	    "vmalloc=1M",    "vmalloc=2G",
+	    "vmalloc=x",     "loglevel=9",
+	    "loglevel=-1",   "loglevel=3K",
+	    "test=",	     "pvmmu=",
+	    "pvmmu=fast",    "kmap=fast",
+	    "kmap_debug=1",  "directmap=1g",
+	    "directmap",     "directmap=4kb",
+	    "directmap=",    "pagealloc_debug=yes",
+	    "typed_pool=3M", "typed_pool=66M",
+	    "typed_pool=",   "typed_pool",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -79,6 +87,7 @@ static void cmdline_bad_values_keep_defaults(struct ktest *t)
 		KT_EXPECT(t, !o.kmap_lazy && o.kmap_debug);
 		KT_EXPECT(t, !o.pagealloc_debug);
 		KT_EXPECT(t, !o.directmap_4k);
+		KT_EXPECT_EQ(t, o.typed_pool_size, MiB(4));
 	}
 }
 

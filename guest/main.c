@@ -13,6 +13,7 @@
 #include "mm/highmem.h"
 #include "mm/init.h"
 #include "mm/pagealloc_debug.h"
+#include "mm/typed_pool.h"
 #include "pv/counters.h"
 
 void start_kernel(struct boot_info *bi)
@@ -38,6 +39,8 @@ void start_kernel(struct boot_info *bi)
 	mm_init(bi, boot_options.mem_limit, boot_options.vmalloc_size, bi->hypervisor_start);
 	if (bi->hooks && bi->hooks->mm_ready)
 		bi->hooks->mm_ready();
+	/* After mm_ready: under Xen the backend knows its memory types only then. */
+	typed_pool_reserve(boot_options.typed_pool_size);
 	if (boot_options.pagealloc_debug)
 		pagealloc_debug_init();
 	mm_report();

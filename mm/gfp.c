@@ -35,6 +35,17 @@ struct page *alloc_pages(gfp_t gfp, unsigned order)
 	return NULL;
 }
 
+struct page *alloc_pages_zone(unsigned zone, unsigned order)
+{
+	struct page *page;
+
+	BUG_ON(zone >= MAX_NR_ZONES);
+	page = buddy_alloc(&zones[zone], order);
+	if (page && unlikely(pagealloc_debug))
+		pagealloc_debug_alloc(page, order);
+	return page;
+}
+
 /* Out of the direct map before the allocator has it: no one else can be using it yet. */
 static void free_pages_from(struct page *page, unsigned order, const void *caller)
 {

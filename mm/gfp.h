@@ -20,6 +20,12 @@ static inline struct page *alloc_page(gfp_t gfp)
 	return alloc_pages(gfp, 0);
 }
 void __free_pages(struct page *page, unsigned order);
+/*
+ * 2^@order contiguous pages from zone @zone (enum zone_type) only, no fallback; NULL if it
+ * has none. For callers that need what only one zone gives: highmem's lack of a direct-map
+ * alias (mm/typed_pool.c).
+ */
+struct page *alloc_pages_zone(unsigned zone, unsigned order);
 
 /*
  * Lowmem pages by virtual address. @gfp must not ask for highmem: a highmem page has no

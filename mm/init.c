@@ -2,6 +2,7 @@
 #include "mm/bootmem.h"
 #include "mm/directmap.h"
 #include "mm/gfp.h"
+#include "mm/typed_pool.h"
 #include "mm/zone.h"
 #include "guest/panic.h"
 #include "guest/printk.h"
@@ -90,6 +91,7 @@ void mm_report(void)
 	layout_print(&mm_layout);
 	directmap_print();
 	zones_print();
+	typed_pool_print();
 	cprintf("Memory: %llu MiB LOWMEM, %llu MiB HIGHMEM, %llu KiB boot allocations "
 		"(page tables, mem_map)\n",
 		low >> (20 - PAGE_SHIFT), high >> (20 - PAGE_SHIFT),

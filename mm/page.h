@@ -20,11 +20,13 @@
 #define PG_table (1u << 7) /* a page table allocated at run time (pgtable_alloc_frame) */
 #define PG_kernel_pt                                                                               \
 	(1u << 8) /* ...and hooked into the kernel's tree as an L1 (pgtable_hook_kernel_pt) */
+/* First page of an alloc_pages_type() allocation (mm/typed_pool.c); page->order is its order. */
+#define PG_typed_pool (1u << 9)
 #define PG_ZONE_SHIFT 30
 
 struct page {
 	u32 flags;
-	u32 order;	      /* buddy order while PG_buddy */
+	u32 order;	      /* buddy order while PG_buddy; allocation order while PG_typed_pool */
 	struct list_head lru; /* free-list link while free; the owner's while allocated */
 };
 

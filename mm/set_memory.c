@@ -18,6 +18,7 @@
 #include "guest/preempt.h"
 #include "guest/printk.h"
 #include "guest/spinlock.h"
+#include "guest/lib/format.h"
 
 static spinlock_t cpa_lock;
 
@@ -29,8 +30,10 @@ enum cpa_kind {
 };
 
 struct cpa {
-	const char *what; /* the caller's name, for lines */
+	const char *what;  /* the caller's name, for lines */
+	const char *owner; /* who the registry says holds a type it reserves */
 	enum cpa_kind kind;
+	bool by_page; /* set_pages_type: frames pfn0.., @vaddr unused, lines name the frame */
 	u32 vaddr, n;
 	pfn_t *pfns; /* @vaddr is in the vmalloc area: its frames, found when resolved */
 	pfn_t pfn0;  /* otherwise frames pfn0 .. pfn0 + n - 1 */
@@ -100,6 +103,16 @@ bad:
 	return -EINVAL;
 }
 
+/* "set_memory_uc(0xc1000000, 4)" or "set_pages_uc(pfn 0x1000, 4)", for error lines. */
+static const char *describe(const struct cpa *c, char *buf, size_t size)
+{
+	if (c->by_page)
+		snprintf(buf, size, "%s(pfn 0x%x, %u)", c->what, c->pfn0, c->n);
+	else
+		snprintf(buf, size, "%s(0x%08x, %u)", c->what, c->vaddr, c->n);
+	return buf;
+}
+
 static u64 new_val(const struct cpa *c, u64 old)
 {
 	switch (c->kind) {
@@ -142,9 +155,11 @@ static int split_first(struct cpa *c)
 		pfn_t pfn = cpa_pfn(c, i);
 
 		if (page_in_direct_map(pfn_to_page(pfn)) && !directmap_pte(direct_va(pfn))) {
-			pr_err("%s(0x%08x, %u): no page for a page table to split the 2 MiB "
-			       "mapping of frame 0x%x\n",
-			       c->what, c->vaddr, c->n, pfn);
+			char buf[64];
+
+			pr_err("%s: no page for a page table to split the 2 MiB mapping of frame "
+			       "0x%x\n",
+			       describe(c, buf, sizeof(buf)), pfn);
 			return -ENOMEM;
 		}
 	}
@@ -159,9 +174,9 @@ static int update_registry(struct cpa *c)
 
 	if (c->kind == CPA_TYPE) {
 		if (!c->pfns)
-			return memtype_reserve(c->pfn0, c->n, c->mode, "set_memory");
+			return memtype_reserve(c->pfn0, c->n, c->mode, c->owner);
 		for (i = 0; i < c->n && !ret; i++)
-			ret = memtype_reserve(cpa_pfn(c, i), 1, c->mode, "set_memory");
+			ret = memtype_reserve(cpa_pfn(c, i), 1, c->mode, c->owner);
 		if (ret)
 			for (u32 j = 0; j + 1 < i; j++)
 				memtype_free(cpa_pfn(c, j), 1);
@@ -173,8 +188,10 @@ static int update_registry(struct cpa *c)
 		return memtype_free(c->pfn0, c->n);
 	for (i = 0; i < c->n; i++) {
 		if (memtype_lookup(cpa_pfn(c, i), NULL) == PCM_WB) {
-			pr_err("%s(0x%08x, %u): frame 0x%x is not reserved\n", c->what, c->vaddr,
-			       c->n, cpa_pfn(c, i));
+			char buf[64];
+
+			pr_err("%s: frame 0x%x is not reserved\n", describe(c, buf, sizeof(buf)),
+			       cpa_pfn(c, i));
 			return -EINVAL;
 		}
 	}
@@ -211,32 +228,47 @@ static void rewrite_all(struct cpa *c)
 
 /*
  * A new type on a CPU that does not snoop its own caches: lines cached under the old type
- * are flushed, through the request's own addresses that still map a frame (after the
- * shootdown, as the new type is in force everywhere).
+ * are flushed (after the shootdown, as the new type is in force everywhere). Through the
+ * request's own addresses that still map a frame; a request by page goes through the
+ * direct map, or a kmap_local slot (with the new type) for a page outside it, so that a
+ * highmem page's lines from an earlier kmap go too.
  */
 static void flush_caches(const struct cpa *c)
 {
 	pfn_t pfn;
 	u64 prot;
 
-	if (!pv_mmu->flush_cache_range || (c->kind != CPA_TYPE && c->kind != CPA_WB) || !c->changed)
+	if (!pv_mmu->flush_cache_range || (c->kind != CPA_TYPE && c->kind != CPA_WB))
 		return;
 	for (u32 i = 0; i < c->n; i++) {
 		u32 va = c->vaddr + (i << PAGE_SHIFT);
+		struct page *page = pfn_to_page(c->pfn0 + i);
+		void *v;
 
-		if (lookup_mapping(va, &pfn, &prot))
-			pv_mmu->flush_cache_range(va, PAGE_SIZE);
+		if (!c->by_page) {
+			if (lookup_mapping(va, &pfn, &prot))
+				pv_mmu->flush_cache_range(va, PAGE_SIZE);
+		} else if (page_in_direct_map(page)) {
+			pv_mmu->flush_cache_range(direct_va(c->pfn0 + i), PAGE_SIZE);
+		} else {
+			v = kmap_local_page(page);
+			pv_mmu->flush_cache_range((u32)(uintptr_t)v, PAGE_SIZE);
+			kunmap_local(v);
+		}
 	}
 }
 
 static int change_attr(struct cpa *c)
 {
-	int ret = resolve(c);
+	int ret = c->by_page ? 0 : resolve(c);
+	char buf[64];
 
 	if (ret)
 		return ret;
+	if (!c->owner)
+		c->owner = "set_memory";
 	if (c->kind == CPA_TYPE && !(pv_mmu->cache_modes & PCM_BIT(c->mode))) {
-		pr_err("%s(0x%08x, %u): %s refused: %s\n", c->what, c->vaddr, c->n,
+		pr_err("%s: %s refused: %s\n", describe(c, buf, sizeof(buf)),
 		       cachemode_names[c->mode], pv_mmu->cache_modes_why);
 		if (c->pfns)
 			free_pages((unsigned long)(uintptr_t)c->pfns, 0);
@@ -258,7 +290,7 @@ static int change_attr(struct cpa *c)
 		else if (c->changed)
 			flush_tlb_kernel_all();
 		flush_caches(c);
-		if (!c->pfns)
+		if (!c->pfns && c->pfn0 < mm_layout.max_low_pfn)
 			directmap_try_merge(direct_va(c->pfn0), c->n);
 		for (u32 i = 0; c->pfns && i < c->n; i++)
 			if (cpa_pfn(c, i) < mm_layout.max_low_pfn)
@@ -284,6 +316,34 @@ int set_memory_type(u32 vaddr, u32 n, enum page_cache_mode mode)
 	struct cpa c = {.what = names[mode], .vaddr = vaddr, .n = n, .mode = mode};
 
 	BUG_ON(mode >= PCM_NR);
+	c.kind = mode == PCM_WB ? CPA_WB : CPA_TYPE;
+	return change_attr(&c);
+}
+
+int set_pages_type(struct page *page, u32 n, enum page_cache_mode mode, const char *owner)
+{
+	static const char *const names[PCM_NR] = {
+	    [PCM_WB] = "set_pages_wb",
+	    [PCM_WT] = "set_pages_wt",
+	    [PCM_UC_MINUS] = "set_pages_uc_minus",
+	    [PCM_UC] = "set_pages_uc",
+	    [PCM_WC] = "set_pages_wc",
+	    [PCM_WP] = "set_pages_wp",
+	};
+	struct cpa c = {.what = names[mode],
+			.owner = owner,
+			.by_page = true,
+			.pfn0 = page_to_pfn(page),
+			.n = n,
+			.mode = mode};
+
+	BUG_ON(mode >= PCM_NR);
+	if (!n || c.pfn0 + n > mem_map_pfns || c.pfn0 + n < c.pfn0) {
+		char buf[64];
+
+		pr_err("%s: not frames the kernel has pages for\n", describe(&c, buf, sizeof(buf)));
+		return -EINVAL;
+	}
 	c.kind = mode == PCM_WB ? CPA_WB : CPA_TYPE;
 	return change_attr(&c);
 }

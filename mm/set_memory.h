@@ -25,6 +25,13 @@ int set_memory_wc(u32 vaddr, u32 n);
 int set_memory_wt(u32 vaddr, u32 n);
 /* Give the frames back to WB (-EINVAL, one line, unless every frame is reserved). */
 int set_memory_wb(u32 vaddr, u32 n);
+/*
+ * set_memory_type by frame, Linux's set_pages_*: the @n frames from @page, lowmem or
+ * highmem, in every mapping the kernel has of them (a highmem frame that nothing maps costs
+ * no entry and no flush), reserved for @owner. What a pool of typed pages calls on frames
+ * it owns; the same errors as set_memory_type, -EINVAL for frames past mem_map.
+ */
+int set_pages_type(struct page *page, u32 n, enum page_cache_mode mode, const char *owner);
 /* Read-only / writable in every mapping (the type is left as it is). */
 int set_memory_ro(u32 vaddr, u32 n);
 int set_memory_rw(u32 vaddr, u32 n);
