@@ -4,8 +4,9 @@
  * set_memory_uc/wc of N pages inside one 2 MiB direct-map entry and back to WB (natively a
  * split, and the merge when WB makes the range uniform again), kernel_map_pages(N, 0) and
  * (N, 1), a vmap of N pages and its vunmap, and one order-0 alloc_page and free (which
- * costs MMU work only with pagealloc_debug=on). mm/linear_map_bench_test.c asserts each
- * iteration's exact counts.
+ * costs MMU work only with pagealloc_debug=on); against set_memory, the typed pool's
+ * alloc_pages_type(UC or WC) of N pages and their free, from highmem. mm/linear_map_bench_test.c
+ * asserts each iteration's exact counts.
  */
 #include "guest/bench.h"
 #include "guest/panic.h"
@@ -13,7 +14,9 @@
 #include "mm/highmem.h"
 #include "mm/linear_map_bench.h"
 #include "mm/set_memory.h"
+#include "mm/typed_pool.h"
 #include "mm/vmalloc.h"
+#include "mm/zone.h"
 #include "pv/ops.h"
 
 #define BLOCK_ORDER 9 /* 512 pages: one 2 MiB direct-map entry */
@@ -165,3 +168,51 @@ static void alloc_and_free(void)
 }
 
 BENCH(page_alloc_free, 1, NULL, alloc_and_free, NULL);
+
+/*
+ * 5. The typed pool against set_memory: alloc_pages_type(UC or WC) of N pages and their
+ * free_pages_type, from highmem (no direct-map alias: no split, nothing to restore).
+ */
+/* A free highmem block of @order or larger (read unlocked: a benchmark's setup is alone). */
+static bool highmem_block_free(unsigned order)
+{
+	for (unsigned o = order; o <= MAX_ORDER; o++)
+		if (zones[ZONE_HIGHMEM].free_area[o].nr_free)
+			return true;
+	return false;
+}
+
+static const char *no_pool(enum page_cache_mode mode, unsigned order)
+{
+	if (no_type(mode))
+		return no_type(mode);
+	if (!highmem_block_free(order))
+		return "no free highmem block of that size (the pool would use its lowmem units)";
+	return NULL;
+}
+
+static void pool_and_back(enum page_cache_mode mode, unsigned order)
+{
+	void *v = alloc_pages_type(mode, order);
+
+	if (!v)
+		panic("bench: alloc_pages_type(%s, order %u) failed", cachemode_names[mode], order);
+	free_pages_type(v, mode, order);
+}
+
+#define POOL_BENCH(type, mode, n, order)                                                           \
+	static const char *no_pool_##type##_##n(void)                                              \
+	{                                                                                          \
+		return no_pool(mode, order);                                                       \
+	}                                                                                          \
+	static void pool_##type##_##n(void)                                                        \
+	{                                                                                          \
+		pool_and_back(mode, order);                                                        \
+	}                                                                                          \
+	BENCH_UNLESS(pool_##type##_free_##n, no_pool_##type##_##n, 1, NULL, pool_##type##_##n, NULL)
+POOL_BENCH(uc, PCM_UC, 1, 0);
+POOL_BENCH(uc, PCM_UC, 16, 4);
+POOL_BENCH(uc, PCM_UC, 512, 9);
+POOL_BENCH(wc, PCM_WC, 1, 0);
+POOL_BENCH(wc, PCM_WC, 16, 4);
+POOL_BENCH(wc, PCM_WC, 512, 9);
