@@ -1,7 +1,8 @@
 /*
- * What one kernel-mapping shootdown (mm/tlbflush.c) counts, for the exact-count tests of the
- * code that issues one per call: set_memory_*, kernel_map_pages, pagealloc_debug's frees.
- * Included by those tests only.
+ * Expected counts for the exact-count tests: every operation against a table, what one
+ * kernel-mapping shootdown (mm/tlbflush.c) counts (set_memory_*, kernel_map_pages, vunmap,
+ * pagealloc_debug's frees), and what pagealloc_debug adds to a measured call. Included by
+ * those tests only.
  */
 #ifndef MM_SHOOTDOWN_EXPECT_H
 #define MM_SHOOTDOWN_EXPECT_H
@@ -11,6 +12,15 @@
 #include "guest/cmdline.h"
 #include "mm/pagealloc_debug.h"
 #include "pv/ops.h"
+
+/* Every operation's count in @d equals @exp's, each mismatch named (with the caller's line). */
+#define expect_ops(t, what, d, exp)                                                                \
+	do {                                                                                       \
+		for (unsigned op_ = 0; op_ < PV_OP_NR; op_++)                                      \
+			ktest_check(t, (d)->op[op_] == (exp)[op_], __FILE__, __LINE__,             \
+				    "%s: %s count %llu, expected %llu", what, pv_op_names[op_],    \
+				    (d)->op[op_], (exp)[op_]);                                     \
+	} while (0)
 
 /* Flush operations one shootdown of every online CPU counts (mm/tlbflush.c). */
 static inline u64 shootdown_ops(void)

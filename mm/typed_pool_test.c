@@ -40,16 +40,6 @@ static bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
 	       pte_bits_cachemode(prot) == mode;
 }
 
-/* Every operation's count in @d equals @exp's, each mismatch named. */
-static void expect_ops(struct ktest *t, const char *what, const struct pv_counts *d,
-		       const u64 exp[PV_OP_NR])
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		ktest_check(t, d->op[op] == exp[op], __FILE__, __LINE__,
-			    "%s: %s count %llu, expected %llu", what, pv_op_names[op], d->op[op],
-			    exp[op]);
-}
-
 /* The flush operations one shootdown of @entries entries counts, into @exp. */
 static void add_shootdown(u64 exp[PV_OP_NR], unsigned entries)
 {

@@ -27,16 +27,6 @@ static bool is_xen(void)
 	return pv_mmu->kind == PV_BACKEND_XEN;
 }
 
-/* Every operation's count in @d equals @exp's, each mismatch named. */
-static void expect_ops(struct ktest *t, const char *what, const struct pv_counts *d,
-		       const u64 exp[PV_OP_NR])
-{
-	for (unsigned op = 0; op < PV_OP_NR; op++)
-		ktest_check(t, d->op[op] == exp[op], __FILE__, __LINE__,
-			    "%s: %s count %llu, expected %llu", what, pv_op_names[op], d->op[op],
-			    exp[op]);
-}
-
 /* The hypercalls behind a delta, for the report lines. */
 static void report(const char *what, const struct pv_counts *d)
 {
