@@ -23,6 +23,7 @@ enum fixed_addresses {
 	FIX_FIRMWARE,	 /* a firmware frame read in passing (mm/firmware_map.c) */
 	FIX_LAPIC,	 /* natively, the local APIC's registers (uncached; every CPU its own) */
 	FIX_CACHE_PROBE, /* under Xen, the boot's one probe of the cache bits (pv/xen/pat.c) */
+	FIX_CACHE_FLUSH, /* a frame with no kernel mapping, while set_memory flushes its lines */
 	NR_FIXMAPS
 };
 

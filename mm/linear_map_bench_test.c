@@ -135,8 +135,9 @@ static void want_vmap(struct lm_want *w, u32 n)
 
 /*
  * The typed pool from highmem (mm/typed_pool.h): the frames' type set with nothing mapping
- * them (an empty lazy section; without self-snoop each page's lines flushed through a strict
- * kmap_local pair), the vmap; on free the vunmap and the frames WB again the same way.
+ * them (an empty lazy section; without self-snoop each page's lines flushed through
+ * FIX_CACHE_FLUSH: mapped, then cleared with a folded flush), the vmap; on free the vunmap and the
+ * frames WB again the same way.
  */
 static void want_pool(struct lm_want *w, u32 n)
 {

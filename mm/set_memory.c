@@ -8,8 +8,10 @@
  */
 #include "mm/set_memory.h"
 #include "mm/directmap.h"
+#include "mm/fixmap.h"
 #include "mm/highmem.h"
 #include "mm/kmap_local.h"
+#include "mm/layout.h"
 #include "mm/memtype.h"
 #include "mm/pgtable.h"
 #include "mm/tlbflush.h"
@@ -230,11 +232,14 @@ static void rewrite_all(struct cpa *c)
  * A new type on a CPU that does not snoop its own caches: lines cached under the old type
  * are flushed (after the shootdown, as the new type is in force everywhere). Through the
  * request's own addresses that still map a frame; a request by page goes through the
- * direct map, or a kmap_local slot (with the new type) for a page outside it, so that a
- * highmem page's lines from an earlier kmap go too.
+ * direct map, or for a page outside it (a highmem page's lines from an earlier kmap)
+ * through FIX_CACHE_FLUSH, mapped with the new type and cleared again: two set_pte_va and a
+ * local flush whatever kmap's mode (cpa_lock serialises the slot; only this CPU used it).
  */
 static void flush_caches(const struct cpa *c)
 {
+	u32 slot = fix_to_virt(FIX_CACHE_FLUSH);
+	pte_t *slot_pte = lookup_pte(slot);
 	pfn_t pfn;
 	u64 prot;
 
@@ -243,7 +248,6 @@ static void flush_caches(const struct cpa *c)
 	for (u32 i = 0; i < c->n; i++) {
 		u32 va = c->vaddr + (i << PAGE_SHIFT);
 		struct page *page = pfn_to_page(c->pfn0 + i);
-		void *v;
 
 		if (!c->by_page) {
 			if (lookup_mapping(va, &pfn, &prot))
@@ -251,9 +255,12 @@ static void flush_caches(const struct cpa *c)
 		} else if (page_in_direct_map(page)) {
 			pv_mmu->flush_cache_range(direct_va(c->pfn0 + i), PAGE_SIZE);
 		} else {
-			v = kmap_local_page(page);
-			pv_mmu->flush_cache_range((u32)(uintptr_t)v, PAGE_SIZE);
-			kunmap_local(v);
+			pv_set_pte_va(
+			    slot, slot_pte,
+			    pfn_pte_masked(c->pfn0 + i, page_kmap_prot(page) | _PAGE_PRESENT),
+			    false);
+			pv_mmu->flush_cache_range(slot, PAGE_SIZE);
+			pv_set_pte_va(slot, slot_pte, (pte_t){0}, true);
 		}
 	}
 }
