@@ -48,23 +48,33 @@ static void find_windows(void)
 	}
 }
 
-void kmap_configure(bool debug, bool lazy)
+void kmap_clear_stale(void)
 {
 	struct thread *t = current_thread();
 	unsigned cpu = smp_processor_id();
 
-	/* Switching while maps are held would strand them; lazy leaves stale PTEs: clear all. */
-	if (t && t->kmap_local.stack.depth)
-		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
-	find_windows();
-	kmap_prot = pgprot_masked(PAGE_KERNEL);
-	for (unsigned i = 0; t && i < KM_SLOTS_PER_CPU; i++) {
+	if (t->kmap_local.stack.depth)
+		panic("kmap_clear_stale with %u maps held", t->kmap_local.stack.depth);
+	for (unsigned i = 0; i < KM_SLOTS_PER_CPU; i++) {
 		pte_t *ptep = per_cpu(kmap_window, cpu).pte0 - i;
 
 		if (ptep->val)
 			pv_set_pte_va(per_cpu(kmap_window, cpu).va0 - i * PAGE_SIZE, ptep,
 				      (pte_t){0}, true);
 	}
+}
+
+void kmap_configure(bool debug, bool lazy)
+{
+	struct thread *t = current_thread();
+
+	/* Switching while maps are held would strand them; lazy leaves stale PTEs: clear all. */
+	if (t && t->kmap_local.stack.depth)
+		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
+	find_windows();
+	kmap_prot = pgprot_masked(PAGE_KERNEL);
+	if (t)
+		kmap_clear_stale();
 	kmap_debug = debug;
 	kmap_slot_shift = debug ? 1 : 0;
 	kmap_unmap_mode = lazy && !debug ? KMAP_LAZY : KMAP_STRICT;

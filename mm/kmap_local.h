@@ -20,6 +20,12 @@ struct kmap_local_state {
  */
 void kmap_for_each_slot(void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg);
 
+/*
+ * On this CPU, with no slot held (else a panic): clear every entry of its window, the stale
+ * ones kmap=lazy leaves behind included (each a set_pte_va with its flush folded).
+ */
+void kmap_clear_stale(void);
+
 void kmap_local_sched_out(struct thread *t);
 void kmap_local_sched_in(struct thread *t);
 
