@@ -69,32 +69,41 @@ static void add_unit_change(u64 exp[PV_OP_NR], bool large)
 }
 
 /*
- * An area of more than VMAP_INLINE_PFNS pages keeps its frames in a lowmem page of its own;
- * with pagealloc_debug=on taking it maps it into the direct map (one entry in a lazy
- * section) and giving it back unmaps it (one entry cleared, one single-page shootdown).
+ * A measured call: the counts from snap() to since(), and into @exp what pagealloc_debug's
+ * hooks did meanwhile (vmap's frame list, a WB allocation's lowmem pages), nothing when off.
  */
-static bool frame_list_costs(unsigned n)
+static struct pagealloc_debug_stats pd_before;
+
+static void snap(struct pv_counts *before)
 {
-	return pagealloc_debug && n > VMAP_INLINE_PFNS;
+	pagealloc_debug_stats_snapshot(&pd_before);
+	pv_counts_snapshot(before);
+}
+
+static void since(const struct pv_counts *before, struct pv_counts *d, u64 exp[PV_OP_NR])
+{
+	struct pagealloc_debug_stats now;
+
+	pv_counts_since(before, d);
+	pagealloc_debug_stats_snapshot(&now);
+	expect_add_pagealloc_debug(exp, NULL, &pd_before, &now);
 }
 
 /* vmap of @n pages into a hole that has its table: n entries in one lazy section. */
 static void add_vmap(u64 exp[PV_OP_NR], unsigned n)
 {
-	exp[PV_SET_PTE] += n + frame_list_costs(n);
-	exp[PV_LAZY_ENTER] += 1 + frame_list_costs(n);
-	exp[PV_LAZY_LEAVE] += 1 + frame_list_costs(n);
+	exp[PV_SET_PTE] += n;
+	exp[PV_LAZY_ENTER]++;
+	exp[PV_LAZY_LEAVE]++;
 }
 
 /* vunmap of @n pages: n cleared entries in one lazy section and one shootdown. */
 static void add_vunmap(u64 exp[PV_OP_NR], unsigned n)
 {
-	exp[PV_PTE_CLEAR] += n + frame_list_costs(n);
-	exp[PV_LAZY_ENTER] += 1 + frame_list_costs(n);
-	exp[PV_LAZY_LEAVE] += 1 + frame_list_costs(n);
+	exp[PV_PTE_CLEAR] += n;
+	exp[PV_LAZY_ENTER]++;
+	exp[PV_LAZY_LEAVE]++;
 	add_shootdown(exp, n);
-	if (frame_list_costs(n))
-		add_shootdown(exp, 1);
 }
 
 struct slot_count {
@@ -252,9 +261,9 @@ static void typed_pool_highmem_exact_counts(struct ktest *t)
 			void *va;
 
 			warm_vmap(t, &order, 1);
-			pv_counts_snapshot(&before);
+			snap(&before);
 			va = alloc_pages_type(modes[m], order);
-			pv_counts_since(&before, &d);
+			since(&before, &d, exp);
 			if (!KT_EXPECT(t, va != NULL))
 				return;
 			page = vmalloc_to_page(va);
@@ -275,9 +284,9 @@ static void typed_pool_highmem_exact_counts(struct ktest *t)
 
 			memset(exp, 0, sizeof(exp));
 			slots = slot_aliases(pfn, n);
-			pv_counts_snapshot(&before);
+			snap(&before);
 			free_pages_type(va, modes[m], order);
-			pv_counts_since(&before, &d);
+			since(&before, &d, exp);
 			add_vunmap(exp, n);
 			add_unmapped_change(exp, n, slots);
 			expect_ops(t, "free_pages_type to highmem", &d, exp);
@@ -339,9 +348,9 @@ static void typed_pool_units_take_their_first_users_type(struct ktest *t)
 	expect_unit(t, 0, PCM_WB, 0);
 	KT_EXPECT_EQ(t, directmap_is_large(direct_va(page_to_pfn(u0))), large);
 
-	pv_counts_snapshot(&before);
+	snap(&before);
 	wc0 = alloc_pages_type(PCM_WC, 0);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	if (!KT_EXPECT(t, wc0 != NULL))
 		goto out;
 	KT_EXPECT(t, vmalloc_to_page(wc0) == u0);
@@ -358,9 +367,9 @@ static void typed_pool_units_take_their_first_users_type(struct ktest *t)
 		d.op[PV_SET_PTE], d.ev[PV_EV_SPLITS], d.ev[PV_EV_MERGES], flush_ops(&d));
 
 	memset(exp, 0, sizeof(exp));
-	pv_counts_snapshot(&before);
+	snap(&before);
 	wc3 = alloc_pages_type(PCM_WC, 3);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	if (!KT_EXPECT(t, wc3 != NULL))
 		goto free_wc0;
 	add_vmap(exp, 8);
@@ -371,10 +380,10 @@ static void typed_pool_units_take_their_first_users_type(struct ktest *t)
 	KT_EXPECT_EQ(t, mapping_mismatches(wc3, page_to_pfn(u0) + 8, 8, PCM_WC), 0);
 
 	memset(exp, 0, sizeof(exp));
-	pv_counts_snapshot(&before);
+	snap(&before);
 	if (two)
 		uc0 = alloc_pages_type(PCM_UC, 0);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	if (two && KT_EXPECT(t, uc0 != NULL)) {
 		add_unit_change(exp, large);
 		add_vmap(exp, 1);
@@ -385,35 +394,35 @@ static void typed_pool_units_take_their_first_users_type(struct ktest *t)
 	}
 	if (typed_pool_units() <= 2) {
 		memset(exp, 0, sizeof(exp));
-		pv_counts_snapshot(&before);
+		snap(&before);
 		none = alloc_pages_type(two ? PCM_WT : PCM_UC, 0);
-		pv_counts_since(&before, &d);
+		since(&before, &d, exp);
 		KT_EXPECT(t, none == NULL);
 		expect_ops(t, "a type no unit has, none free", &d, exp);
 	}
 
 	if (uc0) {
 		memset(exp, 0, sizeof(exp));
-		pv_counts_snapshot(&before);
+		snap(&before);
 		free_pages_type(uc0, PCM_UC, 0);
-		pv_counts_since(&before, &d);
+		since(&before, &d, exp);
 		add_vunmap(exp, 1);
 		add_unit_change(exp, large);
 		expect_ops(t, "last user of unit 1 freed", &d, exp);
 		expect_unit(t, 1, PCM_WB, 0);
 	}
 	memset(exp, 0, sizeof(exp));
-	pv_counts_snapshot(&before);
+	snap(&before);
 	free_pages_type(wc3, PCM_WC, 3);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	add_vunmap(exp, 8);
 	expect_ops(t, "a user of unit 0 freed, one left", &d, exp);
 	expect_unit(t, 0, PCM_WC, 1);
 free_wc0:
 	memset(exp, 0, sizeof(exp));
-	pv_counts_snapshot(&before);
+	snap(&before);
 	free_pages_type(wc0, PCM_WC, 0);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	add_vunmap(exp, 1);
 	add_unit_change(exp, large);
 	expect_ops(t, "last user of unit 0 freed", &d, exp);
@@ -440,9 +449,9 @@ static void typed_pool_refused_by_backend(struct ktest *t)
 
 		if (pv_mmu->cache_modes & PCM_BIT(typed[m]))
 			continue;
-		pv_counts_snapshot(&before);
+		snap(&before);
 		va = alloc_pages_type(typed[m], 0);
-		pv_counts_since(&before, &d);
+		since(&before, &d, exp);
 		KT_EXPECT(t, va == NULL);
 		expect_ops(t, "alloc_pages_type of a refused type", &d, exp);
 		KT_EXPECT_EQ(t, memtype_ranges(), 0);
@@ -467,9 +476,9 @@ static void typed_pool_wb_anywhere(struct ktest *t)
 		void *va;
 
 		warm_vmap(t, &order, 1);
-		pv_counts_snapshot(&before);
+		snap(&before);
 		va = alloc_pages_type(PCM_WB, order);
-		pv_counts_since(&before, &d);
+		since(&before, &d, exp);
 		if (!KT_EXPECT(t, va != NULL))
 			return;
 		add_vmap(exp, n);
@@ -483,9 +492,9 @@ static void typed_pool_wb_anywhere(struct ktest *t)
 			order, d.op[PV_SET_PTE], d.ev[PV_EV_PAGE_UPDATES], d.ev[PV_EV_MULTICALL]);
 
 		memset(exp, 0, sizeof(exp));
-		pv_counts_snapshot(&before);
+		snap(&before);
 		free_pages_type(va, PCM_WB, order);
-		pv_counts_since(&before, &d);
+		since(&before, &d, exp);
 		add_vunmap(exp, n);
 		expect_ops(t, "free_pages_type(WB)", &d, exp);
 	}
@@ -497,9 +506,9 @@ static void typed_pool_refuses_orders_above_a_unit(struct ktest *t)
 	u64 exp[PV_OP_NR] = {0};
 	struct pv_counts before, d;
 
-	pv_counts_snapshot(&before);
+	snap(&before);
 	KT_EXPECT(t, alloc_pages_type(PCM_WB, TYPED_POOL_UNIT_ORDER + 1) == NULL);
-	pv_counts_since(&before, &d);
+	since(&before, &d, exp);
 	expect_ops(t, "order above a unit", &d, exp);
 }
 
