@@ -258,15 +258,19 @@ void kmap_local_sched_out(struct thread *t)
 	}
 }
 
+void kmap_window_for_each(unsigned cpu, void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg)
+{
+	const struct kmap_window *w = &per_cpu(kmap_window, cpu);
+
+	for (unsigned i = 0; w->pte0 && i < KM_SLOTS_PER_CPU; i++)
+		if (pte_present(w->pte0[-(int)i]))
+			fn(w->va0 - i * PAGE_SIZE, w->pte0 - i, arg);
+}
+
 void kmap_for_each_slot(void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg)
 {
-	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++) {
-		const struct kmap_window *w = &per_cpu(kmap_window, cpu);
-
-		for (unsigned i = 0; w->pte0 && i < KM_SLOTS_PER_CPU; i++)
-			if (pte_present(w->pte0[-(int)i]))
-				fn(w->va0 - i * PAGE_SIZE, w->pte0 - i, arg);
-	}
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		kmap_window_for_each(cpu, fn, arg);
 }
 
 /* A saved entry with its page's registered type: set_memory_* may have changed it since. */

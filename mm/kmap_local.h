@@ -14,10 +14,14 @@ struct kmap_local_state {
 };
 
 /*
- * Call @fn(va, ptep, arg) for every present entry of every CPU's kmap_atomic/kmap_local
- * window (set_memory_* rewrites the aliases it finds there). Entries of switched-out threads
- * are not in the windows: they take their page's registered type when switched back in.
+ * Call @fn(va, ptep, arg) for every present entry of CPU @cpu's kmap_atomic/kmap_local
+ * window; only @cpu may change what it finds (another CPU's view is a racy snapshot: the
+ * owner maps and unmaps its slots without a lock). set_memory_* rewrites the aliases there
+ * on each CPU itself. Entries of switched-out threads are not in the windows: they take
+ * their page's registered type when switched back in.
  */
+void kmap_window_for_each(unsigned cpu, void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg);
+/* The same over every CPU's window: for readers (tests). */
 void kmap_for_each_slot(void (*fn)(u32 va, pte_t *ptep, void *arg), void *arg);
 
 /*

@@ -16,8 +16,10 @@
 #include "mm/pgtable.h"
 #include "mm/tlbflush.h"
 #include "mm/vmalloc.h"
+#include "guest/irqflags.h"
 #include "guest/panic.h"
 #include "guest/preempt.h"
+#include "guest/smp.h"
 #include "guest/printk.h"
 #include "guest/spinlock.h"
 #include "guest/lib/format.h"
@@ -141,8 +143,53 @@ static void rewrite(u32 va, pte_t *ptep, void *arg)
 	if (val == old)
 		return;
 	pv_set_pte(ptep, (pte_t){val});
-	c->changed++;
-	c->last_va = va;
+	/* Atomic: other CPUs rewrite their own kmap windows for the same request at once. */
+	__atomic_add_fetch(&c->changed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->last_va, va, __ATOMIC_RELAXED);
+}
+
+struct alias_probe {
+	const struct cpa *c;
+	bool found;
+};
+
+static void probe_alias(u32 va, pte_t *ptep, void *arg)
+{
+	struct alias_probe *p = arg;
+
+	(void)va;
+	p->found |= in_request(p->c, pte_pfn(*ptep));
+}
+
+/* In a call-function IPI: this CPU rewrites its own kmap window (interrupts are off). */
+static void rewrite_own_window(void *arg)
+{
+	kmap_window_for_each(smp_processor_id(), rewrite, arg);
+}
+
+/*
+ * The kmap windows: this CPU's here (rewrite_all, interrupts off so that none of its own
+ * kmaps runs in between); another CPU's by that CPU, in an IPI, and only when a look from
+ * here finds an entry of a requested frame there. Only the owner writes its slots without a
+ * lock, so a rewrite from here could land after it has reused the slot for another page.
+ */
+static void rewrite_remote_kmap_windows(struct cpa *c)
+{
+	unsigned self = smp_processor_id();
+	cpumask_t remote = {0};
+
+	for_each_online_cpu(cpu)
+	{
+		struct alias_probe p = {c, false};
+
+		if (cpu == self)
+			continue;
+		kmap_window_for_each(cpu, probe_alias, &p);
+		if (p.found)
+			remote.bits |= 1u << cpu;
+	}
+	if (remote.bits)
+		smp_call_function_many(&remote, rewrite_own_window, c);
 }
 
 static u32 direct_va(pfn_t pfn)
@@ -205,6 +252,8 @@ static int update_registry(struct cpa *c)
 /* Every mapping of the request's frames: direct map, vmap, pkmap, kmap_local slots. */
 static void rewrite_all(struct cpa *c)
 {
+	unsigned long flags;
+
 	pv_lazy_enter();
 	for (u32 i = 0; i < c->n; i++) {
 		pfn_t pfn = cpa_pfn(c, i);
@@ -224,8 +273,11 @@ static void rewrite_all(struct cpa *c)
 	}
 	if (!c->pfns)
 		vmap_for_each_alias(c->pfn0, c->n, rewrite, c);
-	kmap_for_each_slot(rewrite, c);
+	flags = local_irq_save();
+	kmap_window_for_each(smp_processor_id(), rewrite, c);
+	local_irq_restore(flags);
 	pv_lazy_leave();
+	rewrite_remote_kmap_windows(c);
 }
 
 /*

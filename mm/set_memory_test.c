@@ -7,6 +7,7 @@
  */
 #include "guest/x86/extable.h"
 #include "guest/ktest.h"
+#include "guest/sched.h"
 #include "guest/smp.h"
 #include "guest/lib/string.h"
 #include "mm/directmap.h"
@@ -240,6 +241,93 @@ static void set_memory_changes_kmap_aliases(struct ktest *t)
 	KT_EXPECT(t, maps_as((u32)(uintptr_t)slot, page_to_pfn(b), PCM_WB));
 	kunmap_local(slot);
 	__free_pages(b, BLOCK_ORDER);
+}
+
+static struct {
+	struct page *page;
+	volatile u32 slot, step; /* step: 1 mapped, 2 asked to unmap, 3 done */
+} held;
+
+/* On another CPU: hold a kmap_atomic slot of held.page until told to let it go. */
+static void hold_slot(void *arg)
+{
+	void *v = kmap_atomic(held.page);
+
+	(void)arg;
+	held.slot = (u32)(uintptr_t)v;
+	__atomic_store_n(&held.step, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&held.step, __ATOMIC_ACQUIRE) != 2)
+		cpu_relax();
+	kunmap_atomic(v);
+	__atomic_store_n(&held.step, 3, __ATOMIC_RELEASE);
+}
+
+/* @va (a kmap slot of another CPU's, read from here) maps @pfn writable or not. */
+static bool slot_writable(u32 va, pfn_t pfn, bool *rw)
+{
+	pfn_t mapped;
+	u64 prot;
+
+	if (!lookup_mapping(va, &mapped, &prot) || mapped != pfn)
+		return false;
+	*rw = prot & _PAGE_RW;
+	return true;
+}
+
+/*
+ * A slot another CPU holds is rewritten by that CPU, in one call-function IPI beyond the
+ * shootdown's: set_memory_ro then _rw of a page that CPU has kmap_atomic'd (any backend:
+ * it only changes RW).
+ */
+static void set_memory_rewrites_other_cpus_slots(struct ktest *t)
+{
+	unsigned self = smp_processor_id(), other = self;
+	struct pv_counts before, d;
+	struct thread *th;
+	u64 shoot_ipis;
+	bool rw = true, large;
+
+	for_each_online_cpu(cpu)
+	{
+		if (cpu != self && other == self)
+			other = cpu;
+	}
+	if (other == self || !kmap_debug) {
+		ktest_skip(t, other == self ? "one CPU online"
+					    : "needs kmap_debug=on (lowmem "
+					      "through slots)");
+		return;
+	}
+	held.page = alloc_page(GFP_KERNEL);
+	held.step = 0;
+	if (!KT_EXPECT(t, held.page != NULL))
+		return;
+	th = thread_create_on("slot-holder", hold_slot, NULL, other);
+	if (!KT_EXPECT(t, th != NULL))
+		goto out;
+	while (__atomic_load_n(&held.step, __ATOMIC_ACQUIRE) != 1)
+		yield();
+	/*
+	 * Natively each shootdown (of everything: two entries; a split's first) sends one IPI
+	 * to each other CPU; a page in a 2 MiB entry splits it first (512 more set_pte).
+	 */
+	shoot_ipis = pv_mmu->kind == PV_BACKEND_NATIVE ? nr_cpus_online - 1 : 0;
+	large = directmap_is_large((u32)(uintptr_t)page_address(held.page));
+	pv_counts_snapshot(&before);
+	KT_EXPECT_EQ(t, set_memory_ro((u32)(uintptr_t)page_address(held.page), 1), 0);
+	pv_counts_since(&before, &d);
+	KT_EXPECT(t, slot_writable(held.slot, page_to_pfn(held.page), &rw) && !rw);
+	KT_EXPECT_EQ(t, d.ev[PV_EV_IPIS_SENT], shoot_ipis * (1 + large) + 1);
+	/* The direct map here, the slot there, and a split's entries. */
+	KT_EXPECT_EQ(t, d.op[PV_SET_PTE], 2 + (large ? BLOCK_PAGES : 0));
+	KT_EXPECT_EQ(t, set_memory_rw((u32)(uintptr_t)page_address(held.page), 1), 0);
+	KT_EXPECT(t, slot_writable(held.slot, page_to_pfn(held.page), &rw) && rw);
+	kt_info("cpu %u's slot 0x%08x rewritten by cpu %u: %llu IPIs", other, held.slot, other,
+		d.ev[PV_EV_IPIS_SENT]);
+	__atomic_store_n(&held.step, 2, __ATOMIC_RELEASE);
+	thread_join(th);
+out:
+	__free_pages(held.page, 0);
 }
 
 /* set_memory_ro makes writes fault, set_memory_rw lets them through again. */
@@ -507,6 +595,7 @@ out:
 KTEST_SUITE(set_memory, KTEST_CASE(set_memory_uc_exact_counts),
 	    KTEST_CASE(set_memory_refuses_every_alias_pair),
 	    KTEST_CASE(set_memory_rejects_bad_ranges), KTEST_CASE(set_memory_changes_kmap_aliases),
-	    KTEST_CASE(set_memory_ro_then_rw), KTEST_CASE(kernel_map_pages_exact_counts),
+	    KTEST_CASE(set_memory_ro_then_rw), KTEST_CASE(set_memory_rewrites_other_cpus_slots),
+	    KTEST_CASE(kernel_map_pages_exact_counts),
 	    KTEST_CASE(unmapped_page_kmaps_with_its_type), KTEST_CASE(set_memory_np_unmaps),
 	    KTEST_CASE(set_memory_changes_vmap_aliases), KTEST_CASE(set_memory_on_vmap_address));
