@@ -3,7 +3,8 @@
  *
  * set_memory_* take @n pages from @vaddr, a page-aligned direct-map or vmap address, and
  * change every mapping the kernel has of those frames: the direct map (a 2 MiB entry is split
- * first), vmap aliases, pkmap slots and every CPU's kmap_atomic/kmap_local slots. A memory
+ * first), vmap aliases, pkmap slots and every CPU's kmap_atomic/kmap_local slots (another
+ * CPU's by that CPU, in an IPI, when it holds one of the frames). A memory
  * type goes through the registry (mm/memtype.h) first: a frame takes a type other than WB
  * only while it is WB and goes back only by set_memory_wb, so no call can leave two mappings
  * of a frame with different types. Each returns 0 or a negative error after one line naming
