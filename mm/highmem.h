@@ -73,17 +73,17 @@ extern u64 kmap_stale_faults;
 
 /* PAGE_KERNEL as this platform takes it, found once for every kmap (Linux's kmap_prot). */
 extern u64 kmap_prot;
+/* kmap_prot with each memory type's bits, by the page flags' type field (6 and 7: UC). */
+extern u64 kmap_prot_of[(PG_CACHE_MASK >> PG_CACHE_SHIFT) + 1];
 
 /*
  * kmap_prot with @page's registered memory type (page->flags mirrors the registry,
  * mm/memtype.h): every temporary mapping carries the type, so none makes a WB alias of a WC
- * or UC page. PWT, PCD and PAT are bits 3, 4 and 7; the mode is the PAT index.
+ * or UC page. A table lookup: the kmap fast path pays a shift, a mask and a load for it.
  */
 static inline u64 page_kmap_prot(const struct page *page)
 {
-	u32 m = page_cachemode(page);
-
-	return kmap_prot | (m & 3) << 3 | (m & 4) << 5;
+	return kmap_prot_of[(page->flags & PG_CACHE_MASK) >> PG_CACHE_SHIFT];
 }
 
 /* A lowmem page that kernel_map_pages() has not taken out of the direct map. */

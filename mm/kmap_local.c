@@ -33,6 +33,7 @@ DEFINE_PER_CPU(struct kmap_window, kmap_window);
 unsigned kmap_slot_shift;
 bool kmap_general;
 u64 kmap_prot;
+u64 kmap_prot_of[(PG_CACHE_MASK >> PG_CACHE_SHIFT) + 1];
 
 static void find_windows(void)
 {
@@ -73,6 +74,8 @@ void kmap_configure(bool debug, bool lazy)
 		panic("kmap_configure with %u maps held", t->kmap_local.stack.depth);
 	find_windows();
 	kmap_prot = pgprot_masked(PAGE_KERNEL);
+	for (unsigned m = 0; m < ARRAY_SIZE(kmap_prot_of); m++)
+		kmap_prot_of[m] = pgprot_cachemode(kmap_prot, m < PCM_NR ? m : PCM_UC);
 	if (t)
 		kmap_clear_stale();
 	kmap_debug = debug;
