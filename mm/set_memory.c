@@ -291,20 +291,24 @@ static void rewrite_all(struct cpa *c)
 static void flush_caches(const struct cpa *c)
 {
 	u32 slot = fix_to_virt(FIX_CACHE_FLUSH);
-	pte_t *slot_pte = lookup_pte(slot);
+	pte_t *slot_pte;
 	pfn_t pfn;
 	u64 prot;
 
 	if (!pv_mmu->flush_cache_range || (c->kind != CPA_TYPE && c->kind != CPA_WB))
 		return;
+	slot_pte = lookup_pte(slot);
 	for (u32 i = 0; i < c->n; i++) {
 		u32 va = c->vaddr + (i << PAGE_SHIFT);
-		struct page *page = pfn_to_page(c->pfn0 + i);
+		struct page *page;
 
 		if (!c->by_page) {
 			if (lookup_mapping(va, &pfn, &prot))
 				pv_mmu->flush_cache_range(va, PAGE_SIZE);
-		} else if (page_in_direct_map(page)) {
+			continue;
+		}
+		page = pfn_to_page(c->pfn0 + i);
+		if (page_in_direct_map(page)) {
 			pv_mmu->flush_cache_range(direct_va(c->pfn0 + i), PAGE_SIZE);
 		} else {
 			pv_set_pte_va(
@@ -362,48 +366,53 @@ static int change_attr(struct cpa *c)
 	return ret;
 }
 
-int set_memory_type(u32 vaddr, u32 n, enum page_cache_mode mode)
+/* A type request, by address or (@by_page) by frame: its kind and the call's name. */
+static struct cpa type_request(enum page_cache_mode mode, bool by_page)
 {
-	static const char *const names[PCM_NR] = {
-	    [PCM_WB] = "set_memory_wb",
-	    [PCM_WT] = "set_memory_wt",
-	    [PCM_UC_MINUS] = "set_memory_uc_minus",
-	    [PCM_UC] = "set_memory_uc",
-	    [PCM_WC] = "set_memory_wc",
-	    [PCM_WP] = "set_memory_wp",
+	static const char *const names[2][PCM_NR] = {
+	    {[PCM_WB] = "set_memory_wb",
+	     [PCM_WT] = "set_memory_wt",
+	     [PCM_UC_MINUS] = "set_memory_uc_minus",
+	     [PCM_UC] = "set_memory_uc",
+	     [PCM_WC] = "set_memory_wc",
+	     [PCM_WP] = "set_memory_wp"},
+	    {[PCM_WB] = "set_pages_wb",
+	     [PCM_WT] = "set_pages_wt",
+	     [PCM_UC_MINUS] = "set_pages_uc_minus",
+	     [PCM_UC] = "set_pages_uc",
+	     [PCM_WC] = "set_pages_wc",
+	     [PCM_WP] = "set_pages_wp"},
 	};
-	struct cpa c = {.what = names[mode], .vaddr = vaddr, .n = n, .mode = mode};
 
 	BUG_ON(mode >= PCM_NR);
-	c.kind = mode == PCM_WB ? CPA_WB : CPA_TYPE;
+	return (struct cpa){.what = names[by_page][mode],
+			    .kind = mode == PCM_WB ? CPA_WB : CPA_TYPE,
+			    .by_page = by_page,
+			    .mode = mode};
+}
+
+int set_memory_type(u32 vaddr, u32 n, enum page_cache_mode mode)
+{
+	struct cpa c = type_request(mode, false);
+
+	c.vaddr = vaddr;
+	c.n = n;
 	return change_attr(&c);
 }
 
 int set_pages_type(struct page *page, u32 n, enum page_cache_mode mode, const char *owner)
 {
-	static const char *const names[PCM_NR] = {
-	    [PCM_WB] = "set_pages_wb",
-	    [PCM_WT] = "set_pages_wt",
-	    [PCM_UC_MINUS] = "set_pages_uc_minus",
-	    [PCM_UC] = "set_pages_uc",
-	    [PCM_WC] = "set_pages_wc",
-	    [PCM_WP] = "set_pages_wp",
-	};
-	struct cpa c = {.what = names[mode],
-			.owner = owner,
-			.by_page = true,
-			.pfn0 = page_to_pfn(page),
-			.n = n,
-			.mode = mode};
+	struct cpa c = type_request(mode, true);
 
-	BUG_ON(mode >= PCM_NR);
+	c.owner = owner;
+	c.pfn0 = page_to_pfn(page);
+	c.n = n;
 	if (!n || c.pfn0 + n > mem_map_pfns || c.pfn0 + n < c.pfn0) {
 		char buf[64];
 
 		pr_err("%s: not frames the kernel has pages for\n", describe(&c, buf, sizeof(buf)));
 		return -EINVAL;
 	}
-	c.kind = mode == PCM_WB ? CPA_WB : CPA_TYPE;
 	return change_attr(&c);
 }
 
