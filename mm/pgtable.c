@@ -30,24 +30,30 @@ void pgtable_forget_table_frames(pfn_t first, u32 n)
 			pt_ranges[i].n = 0;
 }
 
-bool pgtable_is_table_frame(pfn_t pfn)
+static bool in_boot_runs(pfn_t pfn)
 {
-	if (pfn < mem_map_pfns && (pfn_to_page(pfn)->flags & PG_table))
-		return true;
 	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
 		if (pfn - pt_ranges[i].first < pt_ranges[i].n)
 			return true;
 	return false;
 }
 
+/* A run-time table's page flags (PG_table and the like), 0 for any other frame. */
+static u32 table_flags(pfn_t pfn)
+{
+	return pfn < mem_map_pfns ? pfn_to_page(pfn)->flags & (PG_table | PG_kernel_pt) : 0;
+}
+
+bool pgtable_is_table_frame(pfn_t pfn)
+{
+	return table_flags(pfn) || in_boot_runs(pfn);
+}
+
 bool pgtable_is_kernel_pt(pfn_t pfn)
 {
-	if (pfn < mem_map_pfns && (pfn_to_page(pfn)->flags & PG_table))
-		return pfn_to_page(pfn)->flags & PG_kernel_pt;
-	for (unsigned i = 0; i < PT_RANGES_MAX; i++)
-		if (pfn - pt_ranges[i].first < pt_ranges[i].n)
-			return true;
-	return false;
+	u32 f = table_flags(pfn);
+
+	return f ? f & PG_kernel_pt : in_boot_runs(pfn);
 }
 
 pte_t *lookup_pte(u32 vaddr)
