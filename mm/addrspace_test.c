@@ -3,7 +3,7 @@
 #include "guest/ktest.h"
 #include "mm/pagealloc_debug.h"
 #include "mm/addrspace.h"
-#include "mm/shootdown_expect.h"
+#include "mm/test_expect.h"
 #include "mm/pgtable.h"
 #include "mm/zone.h"
 #include "mm/highmem.h"

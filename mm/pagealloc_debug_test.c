@@ -10,7 +10,7 @@
 #include "mm/layout.h"
 #include "mm/pagealloc_debug.h"
 #include "mm/pgtable.h"
-#include "mm/shootdown_expect.h"
+#include "mm/test_expect.h"
 #include "pv/ops.h"
 
 static const char *needs_pagealloc_debug(void)

@@ -15,7 +15,7 @@
 #include "mm/memtype.h"
 #include "mm/pgtable.h"
 #include "mm/set_memory.h"
-#include "mm/shootdown_expect.h"
+#include "mm/test_expect.h"
 #include "mm/vmalloc.h"
 #include "pv/ops.h"
 
@@ -46,16 +46,6 @@ static bool native_types(void)
 static pte_t *direct_entry(struct page *page)
 {
 	return lookup_pte(va_of(page));
-}
-
-/* Kernel address @va maps @pfn present with mode @mode, at either page size. */
-static bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
-{
-	pfn_t mapped;
-	u64 prot;
-
-	return lookup_mapping(va, &mapped, &prot) && (prot & _PAGE_PRESENT) && mapped == pfn &&
-	       pte_bits_cachemode(prot) == mode;
 }
 
 /* The direct map is made of 2 MiB entries where it can be (natively, not directmap=4k). */

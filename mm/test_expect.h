@@ -1,17 +1,19 @@
 /*
- * Expected counts for the exact-count tests: every operation against a table, what one
+ * What mm's in-kernel tests expect: every operation against a table, what one
  * kernel-mapping shootdown (mm/tlbflush.c) counts (set_memory_*, kernel_map_pages, vunmap,
- * pagealloc_debug's frees), and what pagealloc_debug adds to a measured call. Included by
- * those tests only.
+ * pagealloc_debug's frees), what pagealloc_debug adds to a measured call, and what a kernel
+ * address maps. Included by those tests only.
  */
-#ifndef MM_SHOOTDOWN_EXPECT_H
-#define MM_SHOOTDOWN_EXPECT_H
+#ifndef MM_TEST_EXPECT_H
+#define MM_TEST_EXPECT_H
 
 #include "guest/ktest.h"
 #include "guest/smp.h"
 #include "guest/cmdline.h"
 #include "mm/pagealloc_debug.h"
+#include "mm/pgtable.h"
 #include "pv/ops.h"
+#include "pv/pat.h"
 
 /* Every operation's count in @d equals @exp's, each mismatch named (with the caller's line). */
 #define expect_ops(t, what, d, exp)                                                                \
@@ -30,6 +32,26 @@ static inline u64 shootdown_ops(void)
 	if (n == 1)
 		return 1;
 	return pv_mmu->kind == PV_BACKEND_XEN ? 1 : n + 1; /* MULTI, plus each CPU's flush */
+}
+
+/* Into @exp, the flush operations of one shootdown of @entries changed entries. */
+static inline void add_shootdown(u64 exp[PV_OP_NR], unsigned entries)
+{
+	unsigned n = nr_cpus_online;
+	u64 local = n > 1 && pv_mmu->kind == PV_BACKEND_XEN ? 0 : n;
+
+	exp[entries == 1 ? PV_FLUSH_ONE : PV_FLUSH_ALL] += local;
+	exp[PV_FLUSH_MULTI] += n > 1;
+}
+
+/* Kernel address @va maps @pfn present with mode @mode, at either page size. */
+static inline bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
+{
+	pfn_t mapped;
+	u64 prot;
+
+	return lookup_mapping(va, &mapped, &prot) && (prot & _PAGE_PRESENT) && mapped == pfn &&
+	       pte_bits_cachemode(prot) == mode;
 }
 
 static inline u64 flush_ops(const struct pv_counts *d)
@@ -73,7 +95,7 @@ static inline void expect_add_pagealloc_debug(u64 exp[PV_OP_NR], u64 ev[PV_EV_NR
 	/* u32 differences: right across a wrap. */
 	u32 one = after->frees_one_page - before->frees_one_page;
 	u32 more = after->frees_more - before->frees_more, frees = one + more;
-	u32 allocs = after->allocs - before->allocs, local = n > 1 && xen ? 0 : n;
+	u32 allocs = after->allocs - before->allocs;
 	u32 mapped = after->pages_mapped - before->pages_mapped;
 	u32 unmapped = after->pages_unmapped - before->pages_unmapped;
 
@@ -81,9 +103,10 @@ static inline void expect_add_pagealloc_debug(u64 exp[PV_OP_NR], u64 ev[PV_EV_NR
 	exp[PV_PTE_CLEAR] += unmapped;
 	exp[PV_LAZY_ENTER] += allocs + frees;
 	exp[PV_LAZY_LEAVE] += allocs + frees;
-	exp[PV_FLUSH_ONE] += one * local;
-	exp[PV_FLUSH_ALL] += more * local;
-	exp[PV_FLUSH_MULTI] += n > 1 ? frees : 0;
+	for (u32 i = 0; i < one; i++)
+		add_shootdown(exp, 1);
+	for (u32 i = 0; i < more; i++)
+		add_shootdown(exp, 2); /* of more than one entry: a full flush */
 	if (ev) {
 		ev[PV_EV_IPIS_SENT] += xen ? 0 : (u64)frees * (n - 1);
 		ev[PV_EV_PAGE_UPDATES] +=

@@ -15,7 +15,7 @@
 #include "mm/memtype.h"
 #include "mm/pagealloc_debug.h"
 #include "mm/pgtable.h"
-#include "mm/shootdown_expect.h"
+#include "mm/test_expect.h"
 #include "mm/typed_pool.h"
 #include "mm/vmalloc.h"
 #include "mm/zone.h"
@@ -29,26 +29,6 @@ static bool native_types(void)
 static u32 direct_va(pfn_t pfn)
 {
 	return PAGE_OFFSET + (pfn << PAGE_SHIFT);
-}
-
-/* Kernel address @va maps @pfn present with mode @mode, at either page size. */
-static bool maps_as(u32 va, pfn_t pfn, enum page_cache_mode mode)
-{
-	pfn_t mapped;
-	u64 prot;
-
-	return lookup_mapping(va, &mapped, &prot) && (prot & _PAGE_PRESENT) && mapped == pfn &&
-	       pte_bits_cachemode(prot) == mode;
-}
-
-/* The flush operations one shootdown of @entries entries counts, into @exp. */
-static void add_shootdown(u64 exp[PV_OP_NR], unsigned entries)
-{
-	unsigned n = nr_cpus_online;
-	u64 local = n > 1 && pv_mmu->kind == PV_BACKEND_XEN ? 0 : n;
-
-	exp[entries == 1 ? PV_FLUSH_ONE : PV_FLUSH_ALL] += local;
-	exp[PV_FLUSH_MULTI] += n > 1;
 }
 
 /*

@@ -15,7 +15,7 @@
 #include "mm/highmem.h"
 #include "mm/layout.h"
 #include "mm/pgtable.h"
-#include "mm/shootdown_expect.h"
+#include "mm/test_expect.h"
 #include "mm/vmalloc.h"
 #include "mm/zone.h"
 #include "pv/ops.h"
@@ -247,9 +247,7 @@ static void expect_vunmap_cost(struct ktest *t, const char *what, const struct p
 	exp[PV_PTE_CLEAR] += n;
 	exp[PV_LAZY_ENTER] += 1;
 	exp[PV_LAZY_LEAVE] += 1;
-	exp[PV_FLUSH_MULTI] += cpus > 1;
-	/* Natively every CPU flushes itself; Xen's multi flush is one hypercall. */
-	exp[n == 1 ? PV_FLUSH_ONE : PV_FLUSH_ALL] += native || cpus == 1 ? cpus : 0;
+	add_shootdown(exp, n);
 	expect_ops(t, what, d, exp);
 	KT_EXPECT_EQ(t, d->ev[PV_EV_IPIS_SENT], (native ? cpus - 1 : 0) + ev[PV_EV_IPIS_SENT]);
 }
